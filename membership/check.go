@@ -1,0 +1,52 @@
+package membership
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/roles"
+)
+
+// Can reports whether userID may use perm in workspace ws of org. It is the
+// check a host runs on every request: one store look-up, then a bit test.
+// Owners and admins (AllWorkspaces roles) hold the top workspace role in
+// every workspace of the organization; anyone else needs access to ws. A
+// non-member, a deactivated member, or a workspace of another organization
+// is simply denied (false, nil); the error is for store failures and for a
+// permission outside the catalog (ErrInvalidRole).
+func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID, perm roles.Permission) (bool, error) {
+	if perm > roles.MaxPermission {
+		return false, fmt.Errorf("%w: permission %d", ErrInvalidRole, perm)
+	}
+	a, err := s.st.CheckAccess(ctx, org, userID, ws)
+	if err != nil {
+		if err == ErrNotFound || isNotFound(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	if a.Deactivated || !a.WorkspaceFound {
+		return false, nil
+	}
+	return s.cat.WorkspacePerms(a.Role, a.Grants, a.WorkspaceRole).Has(perm), nil
+}
+
+// CanOrg reports whether userID may use the organization-scope permission
+// perm in org (manage members, invite, billing…), by role or grant.
+func (s *Service) CanOrg(ctx context.Context, org uuid.UUID, userID string, perm roles.Permission) (bool, error) {
+	if perm > roles.MaxPermission {
+		return false, fmt.Errorf("%w: permission %d", ErrInvalidRole, perm)
+	}
+	a, err := s.st.CheckAccess(ctx, org, userID, uuid.Nil)
+	if err != nil {
+		if err == ErrNotFound || isNotFound(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	if a.Deactivated {
+		return false, nil
+	}
+	return s.cat.OrgPerms(a.Role, a.Grants).Has(perm), nil
+}

@@ -1,0 +1,38 @@
+package membership
+
+import (
+	"errors"
+
+	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
+)
+
+// Errors returned by the Service. Each is wrapped with context; test with
+// errors.Is. No message carries a secret or SQL text.
+var (
+	// ErrNotFound: the organization, workspace or member does not exist, or
+	// belongs to another organization than the one named.
+	ErrNotFound = storage.ErrNotFound
+	// ErrConflict: a duplicate slug, workspace name or member.
+	ErrConflict = storage.ErrConflict
+	// ErrForbidden: the actor is not an active member, lacks the permission,
+	// or tries to give or change more than its own authority.
+	ErrForbidden = roles.ErrForbidden
+	// ErrInvalidRole: a role or permission the catalog does not define.
+	ErrInvalidRole = roles.ErrInvalidRole
+	// ErrLastOwner: the change would leave the organization without an owner.
+	ErrLastOwner = errors.New("roster: last owner")
+	// ErrSeatLimit: the organization has no free seat or licence.
+	ErrSeatLimit = errors.New("roster: seat limit reached")
+	// ErrInvalidInput: an empty or over-long name, an invalid slug, email or
+	// UTF-8, a zero ID, or a page cursor this store did not make.
+	ErrInvalidInput = errors.New("roster: invalid input")
+	// ErrWorkspaceRequired: the organization requires every member (other
+	// than owners and admins) to keep at least one workspace.
+	ErrWorkspaceRequired = errors.New("roster: workspace required")
+	// ErrGuestsNotAllowed: the organization's guest policy refuses people
+	// outside its co-worker domains.
+	ErrGuestsNotAllowed = errors.New("roster: guests not allowed")
+)
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

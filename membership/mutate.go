@@ -1,0 +1,191 @@
+package membership
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/roles"
+)
+
+// Op is one mutation of one organization in progress: it runs inside a
+// transaction that holds the organization's lock. The invite package and
+// hosts extending Roster use it through Mutate.
+type Op struct {
+	// Org is the organization, read under its lock.
+	Org Organization
+	// Actor is the acting user's membership; ActorFound is false when the
+	// actor is not a member.
+	Actor      Member
+	ActorFound bool
+	// Now is the time of the operation, from the Service's clock.
+	Now time.Time
+
+	s      *Service
+	target string
+}
+
+// Record is what one mutation writes: an audit event and the host event of
+// the same type, both in the operation's transaction.
+type Record struct {
+	Action      string
+	Target      string    // user ID, workspace ID, email… (never a secret)
+	UserID      string    // the member concerned, if any
+	WorkspaceID uuid.UUID // the workspace concerned, if any
+	Before      map[string]string
+	After       map[string]string
+}
+
+// Mutate runs fn as one mutation of org by actor: in a transaction, after
+// locking the organization and loading the actor's membership. If fn
+// returns nil, the transaction commits and outbox messages are delivered
+// (unless Options.DeferDelivery); otherwise it rolls back and, when the
+// error is ErrForbidden, ErrLastOwner or ErrSeatLimit, a denied audit event
+// for action is written in a transaction of its own.
+func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, action string, fn func(ctx context.Context, op *Op) error) error {
+	if org == uuid.Nil {
+		return fmt.Errorf("%s: %w: zero organization ID", action, ErrInvalidInput)
+	}
+	var target string
+	err := s.st.Transact(ctx, func(ctx context.Context) error {
+		o, err := s.st.LockOrganization(ctx, org)
+		if err != nil {
+			return err
+		}
+		op := &Op{Org: o, Now: s.clock.Now().UTC(), s: s}
+		m, err := s.st.Member(ctx, org, actor)
+		switch {
+		case err == nil:
+			op.Actor, op.ActorFound = m, true
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		err = fn(ctx, op)
+		target = op.target
+		return err
+	})
+	if s.hooks.Mutation != nil {
+		s.hooks.Mutation(action, err)
+	}
+	if err != nil {
+		if denied(err) {
+			s.recordDenied(ctx, actor, org, action, target, err)
+		}
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	s.afterCommit(ctx)
+	return nil
+}
+
+func denied(err error) bool {
+	return errors.Is(err, ErrForbidden) || errors.Is(err, ErrLastOwner) || errors.Is(err, ErrSeatLimit)
+}
+
+// recordDenied writes the audit event of a refused attempt. It is best
+// effort: a failure is logged, not returned, since the caller already has
+// the more useful error.
+func (s *Service) recordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
+	if ctx.Err() != nil {
+		ctx = context.WithoutCancel(ctx)
+	}
+	err := s.st.Transact(ctx, func(ctx context.Context) error {
+		if _, err := s.st.Organization(ctx, org); err != nil {
+			return err
+		}
+		return s.st.AppendAudit(ctx, AuditEvent{
+			ID: newID(), OrgID: org, Actor: actor, Action: action, Target: target,
+			Denied: true, Reason: cause.Error(), At: s.clock.Now().UTC(),
+		})
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		s.log.WarnContext(ctx, "roster: recording a denied attempt failed", "action", action, "err", err)
+	}
+}
+
+// Target names what the operation acts on, for the denied audit event
+// should it fail.
+func (op *Op) Target(t string) { op.target = t }
+
+// Require returns nil when the actor is an active member holding perm at
+// organization scope, and an error wrapping ErrForbidden otherwise.
+func (op *Op) Require(perm roles.Permission) error {
+	if !op.ActorFound || op.Actor.Deactivated {
+		return fmt.Errorf("%w: %q is not an active member", ErrForbidden, op.Actor.UserID)
+	}
+	if !op.s.cat.OrgPerms(op.Actor.Role, op.Actor.Grants).Has(perm) {
+		return fmt.Errorf("%w: %q lacks %s", ErrForbidden, op.Actor.UserID, op.s.cat.PermissionName(perm))
+	}
+	return nil
+}
+
+// Record writes r's audit event and host event.
+func (op *Op) Record(ctx context.Context, r Record) error {
+	actor := op.Actor.UserID
+	if !op.ActorFound {
+		actor = ""
+	}
+	return op.RecordAs(ctx, actor, r)
+}
+
+// RecordAs is Record with an explicit actor, for operations whose actor is
+// not (yet) a member, such as accepting an invitation.
+func (op *Op) RecordAs(ctx context.Context, actor string, r Record) error {
+	if err := op.s.st.AppendAudit(ctx, AuditEvent{
+		ID: newID(), OrgID: op.Org.ID, Actor: actor, Action: r.Action, Target: r.Target,
+		Before: r.Before, After: r.After, At: op.Now,
+	}); err != nil {
+		return err
+	}
+	return op.emit(ctx, actor, r)
+}
+
+// emit writes r's host event to the outbox. Before values are carried as
+// "before.<key>".
+func (op *Op) emit(ctx context.Context, actor string, r Record) error {
+	data := r.After
+	if len(r.Before) > 0 {
+		data = make(map[string]string, len(r.Before)+len(r.After))
+		for k, v := range r.Before {
+			data["before."+k] = v
+		}
+		for k, v := range r.After {
+			data[k] = v
+		}
+	}
+	e := Event{ID: newID(), Type: r.Action, OrgID: op.Org.ID, Actor: actor,
+		UserID: r.UserID, WorkspaceID: r.WorkspaceID, Data: data, At: op.Now}
+	payload, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return op.Enqueue(ctx, Message{ID: e.ID, Channel: ChannelEvents, Topic: e.Type, Payload: payload})
+}
+
+// Enqueue adds a message to the outbox in the operation's transaction, e.g.
+// an invitation email on ChannelMail. ID, OrgID, CreatedAt and NextAttempt
+// are filled in when zero.
+func (op *Op) Enqueue(ctx context.Context, m Message) error {
+	if m.ID == uuid.Nil {
+		m.ID = newID()
+	}
+	m.OrgID = op.Org.ID
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = op.Now
+	}
+	if m.NextAttempt.IsZero() {
+		m.NextAttempt = op.Now
+	}
+	return op.s.st.Enqueue(ctx, m)
+}
+
+// newID returns a UUIDv7. uuid.NewV7 fails only when the system's random
+// source does; then a v4 (which panics on the same failure) is no worse.
+func newID() uuid.UUID {
+	if id, err := uuid.NewV7(); err == nil {
+		return id
+	}
+	return uuid.New()
+}

@@ -1,0 +1,72 @@
+package membership
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Organization is a tenant: a company or team account.
+type Organization struct {
+	ID        uuid.UUID
+	Name      string
+	Slug      string // unique; lower-case letters, digits and single hyphens
+	Settings  Settings
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// GuestPolicy says what happens to people outside the co-worker domains.
+type GuestPolicy string
+
+// Guest policies.
+const (
+	GuestsAllowed GuestPolicy = "allowed" // they join as guests (the default)
+	GuestsDenied  GuestPolicy = "denied"  // they cannot join
+)
+
+// Settings are an organization's policies.
+type Settings struct {
+	// Domains are the co-worker email domains (lower-case ASCII). Someone
+	// whose email is outside them is a guest. Empty: everyone is a co-worker.
+	Domains []string
+	// GuestPolicy applies to people outside Domains; "" means GuestsAllowed.
+	GuestPolicy GuestPolicy
+	// RequireWorkspace: every member other than owners and admins keeps at
+	// least one workspace, from the invitation on.
+	RequireWorkspace bool
+	// Seats caps the number of members; 0 means no cap.
+	Seats int
+	// Licences caps the number of licensed members; 0 means no cap.
+	Licences int
+	// MembersMayInvite lets every co-worker member invite (guests never do).
+	MembersMayInvite bool
+	// SSORequired marks members who must sign in through the host's SSO.
+	SSORequired bool
+	// LinksDisabled turns shareable invite links off.
+	LinksDisabled bool
+	// InvitesPerDay caps invitations sent per organization per day; 0 means
+	// the invite package's default.
+	InvitesPerDay int
+	// InvitesPerInviterPerDay caps invitations per inviter per day; 0 means
+	// the invite package's default.
+	InvitesPerInviterPerDay int
+}
+
+// NewOrganization is what CreateOrganization needs.
+type NewOrganization struct {
+	Name     string
+	Slug     string
+	Settings Settings
+	// OwnerEmail and OwnerName describe the creator, who becomes the owner.
+	OwnerEmail string
+	OwnerName  string
+}
+
+// OrganizationUpdate changes an organization; nil fields stay as they are.
+// Changing Seats or Licences also needs the billing permission.
+type OrganizationUpdate struct {
+	Name     *string
+	Slug     *string
+	Settings *Settings
+}

@@ -1,0 +1,68 @@
+package membership
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/roles"
+)
+
+// RemoveMember removes a member from the organization and, in the same
+// transaction, all its workspace access: the next check denies. Content the
+// member made belongs to the host, which learns of the removal through the
+// member.removed event. The last active owner cannot be removed
+// (ErrLastOwner).
+func (s *Service) RemoveMember(ctx context.Context, actor string, org uuid.UUID, userID string) error {
+	return s.RemoveMembers(ctx, actor, org, []string{userID})
+}
+
+// RemoveMembers removes several members, all or nothing.
+func (s *Service) RemoveMembers(ctx context.Context, actor string, org uuid.UUID, userIDs []string) error {
+	return s.Mutate(ctx, actor, org, EventMemberRemoved, func(ctx context.Context, op *Op) error {
+		if len(userIDs) == 1 {
+			op.Target(userIDs[0])
+		}
+		if err := op.Require(roles.PermManageMembers); err != nil {
+			return err
+		}
+		for _, id := range userIDs {
+			if err := s.remove(ctx, op, id, EventMemberRemoved); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Leave removes userID from the organization at its own request. The last
+// active owner cannot leave (ErrLastOwner).
+func (s *Service) Leave(ctx context.Context, userID string, org uuid.UUID) error {
+	return s.Mutate(ctx, userID, org, EventMemberLeft, func(ctx context.Context, op *Op) error {
+		op.Target(userID)
+		if !op.ActorFound {
+			return fmt.Errorf("%w: %q is not a member", ErrNotFound, clip(userID))
+		}
+		return s.remove(ctx, op, userID, EventMemberLeft)
+	})
+}
+
+func (s *Service) remove(ctx context.Context, op *Op, userID, action string) error {
+	t, err := s.target(ctx, op, userID)
+	if err != nil {
+		return err
+	}
+	if action == EventMemberRemoved {
+		if err := s.mayRemove(op, t); err != nil {
+			return err
+		}
+	}
+	if err := s.keepsOwner(ctx, op, t); err != nil {
+		return err
+	}
+	if err := s.st.DeleteMember(ctx, op.Org.ID, userID); err != nil {
+		return err
+	}
+	return op.Record(ctx, Record{Action: action, Target: userID, UserID: userID,
+		Before: map[string]string{"role": string(t.Role), "kind": string(t.Kind)}})
+}

@@ -1,0 +1,121 @@
+package membership
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/storage"
+)
+
+// Store is the persistence the membership Service needs. memstore and
+// sqlstore implement it; a host may implement it over its own database and
+// prove it with storagetest.Run.
+//
+// Every method joins the transaction carried by ctx, if any. Methods that
+// take an org ID never see or touch rows of another organization: a row of
+// another organization is ErrNotFound. Lists are ordered by the key named in
+// their comment and paged by keyset: the page's last key is encoded with
+// storage.Cursor and decoded with Page.Key; an undecodable cursor is
+// storage.ErrInvalidCursor. A list returns the cursor of the next page, or
+// "" when it is the last one (a cursor may lead to an empty page). The
+// outbox is not tied to organizations: deleting an organization keeps its
+// undelivered messages. The Service validates input before calling a
+// store; stores enforce uniqueness as the last line of defence.
+type Store interface {
+	storage.Transactor
+
+	// CreateOrganization inserts org. It returns ErrConflict when the ID or
+	// the slug is taken.
+	CreateOrganization(ctx context.Context, org Organization) error
+	// Organization returns the organization with id, or ErrNotFound.
+	Organization(ctx context.Context, id uuid.UUID) (Organization, error)
+	// OrganizationBySlug returns the organization with slug, or ErrNotFound.
+	OrganizationBySlug(ctx context.Context, slug string) (Organization, error)
+	// LockOrganization returns the organization with id and, inside a
+	// transaction, serializes it: a second transaction locking the same
+	// organization waits until the first ends. Every mutation of an
+	// organization's members, workspaces, invitations or links starts with
+	// it. It returns ErrNotFound when the organization does not exist.
+	LockOrganization(ctx context.Context, id uuid.UUID) (Organization, error)
+	// UpdateOrganization replaces name, slug, settings and UpdatedAt. It
+	// returns ErrNotFound when the organization does not exist and
+	// ErrConflict when the new slug is taken.
+	UpdateOrganization(ctx context.Context, org Organization) error
+	// DeleteOrganization deletes the organization and everything in it:
+	// workspaces, members, access, invitations, links and audit events. It
+	// returns ErrNotFound when the organization does not exist.
+	DeleteOrganization(ctx context.Context, id uuid.UUID) error
+	// UserOrganizations lists the organizations userID is a member of,
+	// ordered by organization ID.
+	UserOrganizations(ctx context.Context, userID string, page storage.Page) ([]Organization, string, error)
+
+	// CreateWorkspace inserts ws. It returns ErrNotFound when its
+	// organization does not exist and ErrConflict when the name is taken in
+	// the organization.
+	CreateWorkspace(ctx context.Context, ws Workspace) error
+	// Workspace returns the workspace id of org, or ErrNotFound.
+	Workspace(ctx context.Context, org, id uuid.UUID) (Workspace, error)
+	// UpdateWorkspace replaces the name. It returns ErrNotFound when the
+	// workspace is not in ws.OrgID and ErrConflict when the name is taken.
+	UpdateWorkspace(ctx context.Context, ws Workspace) error
+	// DeleteWorkspace deletes the workspace id of org and every access row to
+	// it. It returns ErrNotFound when the workspace is not in org.
+	DeleteWorkspace(ctx context.Context, org, id uuid.UUID) error
+	// Workspaces lists the workspaces of org, ordered by ID.
+	Workspaces(ctx context.Context, org uuid.UUID, page storage.Page) ([]Workspace, string, error)
+
+	// InsertMember inserts m. It returns ErrNotFound when m.OrgID does not
+	// exist and ErrConflict when the user is already a member.
+	InsertMember(ctx context.Context, m Member) error
+	// Member returns userID's membership of org, or ErrNotFound.
+	Member(ctx context.Context, org uuid.UUID, userID string) (Member, error)
+	// UpdateMember replaces every field of the member but OrgID, UserID and
+	// JoinedAt. It returns ErrNotFound when the user is not a member.
+	UpdateMember(ctx context.Context, m Member) error
+	// DeleteMember deletes the membership and all its workspace access. It
+	// returns ErrNotFound when the user is not a member.
+	DeleteMember(ctx context.Context, org uuid.UUID, userID string) error
+	// Members lists the members of org that match f, ordered by user ID.
+	Members(ctx context.Context, org uuid.UUID, f MemberFilter, page storage.Page) ([]Member, string, error)
+	// CountMembers counts the members of org that match f.
+	CountMembers(ctx context.Context, org uuid.UUID, f MemberFilter) (int, error)
+
+	// SetAccess gives a.UserID role a.Role in workspace a.WorkspaceID,
+	// replacing any role it had there. It returns ErrNotFound when the
+	// workspace or the member is not in a.OrgID.
+	SetAccess(ctx context.Context, a WorkspaceAccess) error
+	// DeleteAccess removes userID's access to workspace ws of org. It returns
+	// ErrNotFound when there is none.
+	DeleteAccess(ctx context.Context, org, ws uuid.UUID, userID string) error
+	// MemberAccess lists userID's workspace access in org, ordered by
+	// workspace ID.
+	MemberAccess(ctx context.Context, org uuid.UUID, userID string) ([]WorkspaceAccess, error)
+	// WorkspaceAccessList lists the access rows of workspace ws of org,
+	// ordered by user ID.
+	WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page storage.Page) ([]WorkspaceAccess, string, error)
+	// CheckAccess returns, in one look-up, what a permission check needs about
+	// userID in workspace ws of org (ws may be uuid.Nil for org-scope
+	// checks). It returns ErrNotFound when userID is not a member of org. It
+	// is called on every request: it should not allocate.
+	CheckAccess(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID) (Access, error)
+
+	// AppendAudit inserts e.
+	AppendAudit(ctx context.Context, e AuditEvent) error
+	// Audit lists the audit events of org that match f, ordered by ID.
+	Audit(ctx context.Context, org uuid.UUID, f AuditFilter, page storage.Page) ([]AuditEvent, string, error)
+
+	// Enqueue inserts messages into the outbox.
+	Enqueue(ctx context.Context, msgs ...Message) error
+	// Claim returns up to limit undelivered messages of channel whose
+	// NextAttempt is not after now, oldest first, and moves their
+	// NextAttempt to now+lease and adds one to Attempts, so that other
+	// workers skip them meanwhile.
+	Claim(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]Message, error)
+	// Ack deletes a delivered message. A message already gone is not an
+	// error.
+	Ack(ctx context.Context, id uuid.UUID) error
+	// Retry sets a message's NextAttempt and LastError after a failed
+	// delivery. A message already gone is not an error.
+	Retry(ctx context.Context, id uuid.UUID, next time.Time, lastErr string) error
+}
