@@ -1,0 +1,24 @@
+// Package membership manages organizations, workspaces and members, and
+// answers the permission check a host runs on every request.
+//
+// A Service works over a Store (memstore for the embedded default, sqlstore
+// for SQLite, PostgreSQL and MySQL, or the host's own). Every method names
+// the acting user and the organization explicitly; nothing is taken from
+// client input. Every mutation:
+//
+//   - runs in one transaction that first locks its organization, so changes
+//     that can race (the last owner, seats, licences) are serialized;
+//   - checks the actor's authority with roles.Ceiling: nobody gives more
+//     than they hold or changes someone ranked above them;
+//   - writes its audit event and its host event (to the outbox) in that same
+//     transaction; refused attempts are audited too.
+//
+// The invariants hold on every store and are proven by storagetest.Run: an
+// organization always keeps an active owner; owners and admins administer
+// every workspace; removing a member removes its access at once; IDs of
+// another organization are ErrNotFound; seats and licences are never
+// exceeded.
+//
+// Can is the hot path: one store look-up and a bit test, no allocation on
+// memstore. Events reach the host's Dispatcher after commit, at least once.
+package membership

@@ -1,0 +1,38 @@
+package membership_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/memstore"
+	"github.com/rosterkit/roster/roles"
+)
+
+func Example() {
+	ctx := context.Background()
+	m := membership.New(memstore.New(), membership.Options{})
+
+	org, _ := m.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme"})
+	ws, _ := m.CreateWorkspace(ctx, "ann", org.ID, "Marketing")
+	_, _ = m.AddMember(ctx, "ann", org.ID, membership.NewMember{
+		UserID: "bob", Email: "bob@acme.com", Role: roles.OrgMember,
+		Workspaces: map[uuid.UUID]roles.Role{ws.ID: roles.WorkspaceViewer},
+	})
+
+	view, _ := m.Can(ctx, org.ID, "bob", ws.ID, roles.PermView)
+	upload, _ := m.Can(ctx, org.ID, "bob", ws.ID, roles.PermUploadVideo)
+	fmt.Println("bob views:", view, "uploads:", upload)
+
+	_ = m.RemoveMember(ctx, "ann", org.ID, "bob")
+	view, _ = m.Can(ctx, org.ID, "bob", ws.ID, roles.PermView)
+	fmt.Println("after removal, bob views:", view)
+
+	err := m.Leave(ctx, "ann", org.ID)
+	fmt.Println("the last owner leaves:", err != nil)
+	// Output:
+	// bob views: true uploads: false
+	// after removal, bob views: false
+	// the last owner leaves: true
+}

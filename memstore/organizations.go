@@ -1,0 +1,143 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/storage"
+)
+
+// CreateOrganization inserts org. It returns ErrConflict when the ID or the
+// slug is taken.
+func (s *Store) CreateOrganization(ctx context.Context, org membership.Organization) error {
+	return s.write(ctx, func(t *tx) error {
+		if t.st.org(org.ID) != nil {
+			return fmt.Errorf("memstore: organization %s: %w", org.ID, storage.ErrConflict)
+		}
+		if t.st.slugs.Has(slugRow{slug: org.Slug}) {
+			return fmt.Errorf("memstore: organization slug %q: %w", org.Slug, storage.ErrConflict)
+		}
+		o := newOrgData(cloneOrg(org))
+		own(&t.st.owned, ownOrgs, &t.st.orgs).ReplaceOrInsert(orgRow{id: org.ID, o: o})
+		own(&t.st.owned, ownSlugs, &t.st.slugs).ReplaceOrInsert(slugRow{slug: org.Slug, id: org.ID})
+		t.adopt(o)
+		return nil
+	})
+}
+
+// Organization returns the organization with id, or ErrNotFound.
+func (s *Store) Organization(ctx context.Context, id uuid.UUID) (membership.Organization, error) {
+	st, t := s.view(ctx)
+	defer t.leave()
+	o := st.org(id)
+	if o == nil {
+		return membership.Organization{}, orgNotFound(id)
+	}
+	return cloneOrg(o.org), nil
+}
+
+// OrganizationBySlug returns the organization with slug, or ErrNotFound.
+func (s *Store) OrganizationBySlug(ctx context.Context, slug string) (membership.Organization, error) {
+	st, t := s.view(ctx)
+	defer t.leave()
+	r, ok := st.slugs.Get(slugRow{slug: slug})
+	if !ok {
+		return membership.Organization{}, fmt.Errorf("memstore: organization slug %q: %w", slug, storage.ErrNotFound)
+	}
+	return cloneOrg(st.org(r.id).org), nil
+}
+
+// LockOrganization returns the organization with id, or ErrNotFound. A
+// transaction holds the Store's writer lock from its start, so every
+// transaction is already serialized against every other: locking adds
+// nothing but the existence check.
+func (s *Store) LockOrganization(ctx context.Context, id uuid.UUID) (membership.Organization, error) {
+	return s.Organization(ctx, id)
+}
+
+// UpdateOrganization replaces name, slug, settings and UpdatedAt. It
+// returns ErrNotFound when the organization does not exist and ErrConflict
+// when the new slug is taken.
+func (s *Store) UpdateOrganization(ctx context.Context, org membership.Organization) error {
+	return s.write(ctx, func(t *tx) error {
+		old := t.st.org(org.ID)
+		if old == nil {
+			return orgNotFound(org.ID)
+		}
+		if r, ok := t.st.slugs.Get(slugRow{slug: org.Slug}); ok && r.id != org.ID {
+			return fmt.Errorf("memstore: organization slug %q: %w", org.Slug, storage.ErrConflict)
+		}
+		o := t.orgW(org.ID)
+		if o.org.Slug != org.Slug {
+			slugs := own(&t.st.owned, ownSlugs, &t.st.slugs)
+			slugs.Delete(slugRow{slug: o.org.Slug})
+			slugs.ReplaceOrInsert(slugRow{slug: org.Slug, id: org.ID})
+		}
+		o.org.Name = org.Name
+		o.org.Slug = org.Slug
+		o.org.Settings = cloneOrg(org).Settings
+		o.org.UpdatedAt = org.UpdatedAt
+		return nil
+	})
+}
+
+// DeleteOrganization deletes the organization and everything in it:
+// workspaces, members, access, invitations, links and audit events. Outbox
+// messages stay, so that the deletion's own event is delivered. It returns
+// ErrNotFound when the organization does not exist.
+func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
+	return s.write(ctx, func(t *tx) error {
+		o := t.st.org(id)
+		if o == nil {
+			return orgNotFound(id)
+		}
+		userOrgs := own(&t.st.owned, ownUserOrgs, &t.st.userOrgs)
+		o.members.Ascend(func(r memberRow) bool {
+			userOrgs.Delete(userOrgRow{user: r.user, org: id})
+			t.touchMember(id, r.user)
+			return true
+		})
+		o.workspaces.Ascend(func(r wsRow) bool {
+			t.touchWorkspace(id, r.id)
+			return true
+		})
+		own(&t.st.owned, ownSlugs, &t.st.slugs).Delete(slugRow{slug: o.org.Slug})
+		own(&t.st.owned, ownOrgs, &t.st.orgs).Delete(orgRow{id: id})
+		delete(t.orgs, id)
+		return nil
+	})
+}
+
+// UserOrganizations lists the organizations userID is a member of, ordered
+// by organization ID.
+func (s *Store) UserOrganizations(ctx context.Context, userID string, page storage.Page) ([]membership.Organization, string, error) {
+	size, from, end, err := idPage("user organizations", page)
+	if err != nil || end {
+		return nil, "", err
+	}
+	st, t := s.view(ctx)
+	defer t.leave()
+	rows, more := collect(st.userOrgs, userOrgRow{user: userID, org: from},
+		func(r userOrgRow) bool { return r.user == userID }, nil, size)
+	out := make([]membership.Organization, len(rows))
+	for i, r := range rows {
+		out[i] = cloneOrg(st.org(r.org).org)
+	}
+	if len(rows) == 0 {
+		return out, "", nil
+	}
+	return out, idCursor(rows[len(rows)-1].org, more), nil
+}
+
+// cloneOrg returns a copy of org that shares no memory with it.
+func cloneOrg(org membership.Organization) membership.Organization {
+	org.Settings.Domains = slices.Clone(org.Settings.Domains)
+	return org
+}
+
+func orgNotFound(id uuid.UUID) error {
+	return fmt.Errorf("memstore: organization %s: %w", id, storage.ErrNotFound)
+}

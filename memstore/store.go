@@ -1,0 +1,234 @@
+package memstore
+
+import (
+	"bytes"
+	"maps"
+	"strings"
+	"sync/atomic"
+
+	"github.com/google/btree"
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
+)
+
+var _ membership.Store = (*Store)(nil)
+
+// Store keeps organizations, workspaces, members, access, audit events and
+// the outbox in memory. The zero Store is not usable; call New. A Store is
+// safe for concurrent use and needs no Close.
+type Store struct {
+	// sem is the writer lock: one transaction at a time holds it, from
+	// begin to commit or rollback. A channel, so that waiting for it
+	// respects the context.
+	sem chan struct{}
+	// cur is the committed state. It is never written in place: a
+	// transaction works on copy-on-write clones and publishes them at
+	// commit, so readers load it without a lock.
+	cur atomic.Pointer[state]
+	// active is the transaction holding sem, if it was started by Transact;
+	// a nil active lets reads skip the context look-up.
+	active atomic.Pointer[tx]
+	// index answers CheckAccess; see check.go.
+	index checkIndex
+}
+
+// New returns an empty Store.
+func New() *Store {
+	s := &Store{sem: make(chan struct{}, 1)}
+	s.cur.Store(&state{
+		orgs:     btree.NewG(degree, lessOrg),
+		slugs:    btree.NewG(degree, lessSlug),
+		userOrgs: btree.NewG(degree, lessUserOrg),
+		msgs:     btree.NewG(degree, lessMsg),
+		queue:    btree.NewG(degree, lessQueue),
+	})
+	return s
+}
+
+// degree is the B-tree degree: nodes hold up to 2*degree-1 items, and a
+// transaction's first write to a tree copies one node per level.
+const degree = 16
+
+// state is one version of everything the Store holds. A committed state is
+// immutable; a transaction's state shares its trees until it writes them.
+type state struct {
+	orgs     *btree.BTreeG[orgRow]     // by organization ID
+	slugs    *btree.BTreeG[slugRow]    // by slug
+	userOrgs *btree.BTreeG[userOrgRow] // by user ID, then organization ID
+	msgs     *btree.BTreeG[msgRow]     // outbox by message ID
+	queue    *btree.BTreeG[msgRow]     // outbox by channel, CreatedAt, ID
+	owned    uint8                     // trees already cloned by the transaction
+}
+
+// Bits of state.owned.
+const (
+	ownOrgs uint8 = 1 << iota
+	ownSlugs
+	ownUserOrgs
+	ownMsgs
+	ownQueue
+)
+
+// own returns *t ready for writing: cloned (copy-on-write, O(1)) the first
+// time a transaction writes it, so that the committed version stays intact.
+func own[T any, B uint8 | uint16](owned *B, bit B, t **btree.BTreeG[T]) *btree.BTreeG[T] {
+	if *owned&bit == 0 {
+		*t = (*t).Clone()
+		*owned |= bit
+	}
+	return *t
+}
+
+// org returns the organization id in st, or nil.
+func (st *state) org(id uuid.UUID) *orgData {
+	r, ok := st.orgs.Get(orgRow{id: id})
+	if !ok {
+		return nil
+	}
+	return r.o
+}
+
+// orgData is everything one organization holds. Like state, a committed
+// orgData is immutable; a transaction writes its own copy.
+type orgData struct {
+	org        membership.Organization
+	workspaces *btree.BTreeG[wsRow]     // by ID
+	wsNames    *btree.BTreeG[nameRow]   // by name
+	members    *btree.BTreeG[memberRow] // by user ID
+	byWs       *btree.BTreeG[accessRow] // by workspace ID, then user ID
+	byUser     *btree.BTreeG[accessRow] // by user ID, then workspace ID
+	audit      *btree.BTreeG[auditRow]  // by ID
+	n          counts
+	owned      uint16 // trees already cloned by the transaction
+}
+
+// Bits of orgData.owned.
+const (
+	ownWorkspaces uint16 = 1 << iota
+	ownWsNames
+	ownMembers
+	ownByWs
+	ownByUser
+	ownAudit
+)
+
+func newOrgData(org membership.Organization) *orgData {
+	return &orgData{
+		org:        org,
+		workspaces: btree.NewG(degree, lessWs),
+		wsNames:    btree.NewG(degree, lessName),
+		members:    btree.NewG(degree, lessMember),
+		byWs:       btree.NewG(degree, lessByWs),
+		byUser:     btree.NewG(degree, lessByUser),
+		audit:      btree.NewG(degree, lessAudit),
+		n:          counts{role: map[roles.Role]int{}, kind: map[membership.Kind]int{}},
+		owned:      ^uint16(0), // fresh trees belong to the transaction that made them
+	}
+}
+
+// copyForTx returns a copy of o that a transaction may write.
+func (o *orgData) copyForTx() *orgData {
+	c := *o
+	c.owned = 0
+	c.n.role = maps.Clone(o.n.role)
+	c.n.kind = maps.Clone(o.n.kind)
+	return &c
+}
+
+// member returns userID's membership, or nil.
+func (o *orgData) member(userID string) *membership.Member {
+	r, ok := o.members.Get(memberRow{user: userID})
+	if !ok {
+		return nil
+	}
+	return r.m
+}
+
+// workspace returns workspace id, or nil.
+func (o *orgData) workspace(id uuid.UUID) *membership.Workspace {
+	r, ok := o.workspaces.Get(wsRow{id: id})
+	if !ok {
+		return nil
+	}
+	return r.w
+}
+
+// counts keep the member counts that seat and owner checks ask for on every
+// mutation, so that they cost O(1) rather than a scan.
+type counts struct {
+	total    int
+	licensed int
+	role     map[roles.Role]int
+	kind     map[membership.Kind]int
+}
+
+func (c *counts) add(m *membership.Member, d int) {
+	c.total += d
+	c.role[m.Role] += d
+	if c.role[m.Role] == 0 {
+		delete(c.role, m.Role)
+	}
+	c.kind[m.Kind] += d
+	if c.kind[m.Kind] == 0 {
+		delete(c.kind, m.Kind)
+	}
+	if m.Licensed {
+		c.licensed += d
+	}
+}
+
+// Rows: each tree item holds its sort key beside a pointer to an immutable
+// record, so that look-ups build their key on the stack. A record is never
+// changed once stored; an update stores a new one.
+type (
+	orgRow     struct{ id uuid.UUID; o *orgData }
+	slugRow    struct{ slug string; id uuid.UUID }
+	userOrgRow struct{ user string; org uuid.UUID }
+	wsRow      struct{ id uuid.UUID; w *membership.Workspace }
+	nameRow    struct{ name string; id uuid.UUID }
+	memberRow  struct{ user string; m *membership.Member }
+	accessRow  struct {
+		ws   uuid.UUID
+		user string
+		a    *membership.WorkspaceAccess
+	}
+	auditRow struct{ id uuid.UUID; e *membership.AuditEvent }
+	msgRow   struct{ id uuid.UUID; m *membership.Message }
+)
+
+func lessID(a, b uuid.UUID) bool { return bytes.Compare(a[:], b[:]) < 0 }
+
+func lessOrg(a, b orgRow) bool         { return lessID(a.id, b.id) }
+func lessSlug(a, b slugRow) bool       { return a.slug < b.slug }
+func lessWs(a, b wsRow) bool           { return lessID(a.id, b.id) }
+func lessName(a, b nameRow) bool       { return a.name < b.name }
+func lessMember(a, b memberRow) bool   { return a.user < b.user }
+func lessAudit(a, b auditRow) bool     { return lessID(a.id, b.id) }
+func lessMsg(a, b msgRow) bool         { return lessID(a.id, b.id) }
+func lessUserOrg(a, b userOrgRow) bool { return a.user < b.user || a.user == b.user && lessID(a.org, b.org) }
+
+func lessByWs(a, b accessRow) bool {
+	if a.ws != b.ws {
+		return lessID(a.ws, b.ws)
+	}
+	return a.user < b.user
+}
+
+func lessByUser(a, b accessRow) bool {
+	if a.user != b.user {
+		return a.user < b.user
+	}
+	return lessID(a.ws, b.ws)
+}
+
+// lessQueue orders the outbox for Claim: by channel, then oldest first.
+func lessQueue(a, b msgRow) bool {
+	if c := strings.Compare(a.m.Channel, b.m.Channel); c != 0 {
+		return c < 0
+	}
+	if c := a.m.CreatedAt.Compare(b.m.CreatedAt); c != 0 {
+		return c < 0
+	}
+	return lessID(a.id, b.id)
+}

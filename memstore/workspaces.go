@@ -1,0 +1,120 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/storage"
+)
+
+// CreateWorkspace inserts ws. It returns ErrNotFound when its organization
+// does not exist and ErrConflict when the ID or the name is taken in the
+// organization.
+func (s *Store) CreateWorkspace(ctx context.Context, ws membership.Workspace) error {
+	return s.write(ctx, func(t *tx) error {
+		o := t.st.org(ws.OrgID)
+		switch {
+		case o == nil:
+			return orgNotFound(ws.OrgID)
+		case o.workspace(ws.ID) != nil:
+			return fmt.Errorf("memstore: workspace %s: %w", ws.ID, storage.ErrConflict)
+		case o.wsNames.Has(nameRow{name: ws.Name}):
+			return fmt.Errorf("memstore: workspace name %q: %w", ws.Name, storage.ErrConflict)
+		}
+		o = t.orgW(ws.OrgID)
+		own(&o.owned, ownWorkspaces, &o.workspaces).ReplaceOrInsert(wsRow{id: ws.ID, w: &ws})
+		own(&o.owned, ownWsNames, &o.wsNames).ReplaceOrInsert(nameRow{name: ws.Name, id: ws.ID})
+		t.touchWorkspace(ws.OrgID, ws.ID)
+		return nil
+	})
+}
+
+// Workspace returns the workspace id of org, or ErrNotFound.
+func (s *Store) Workspace(ctx context.Context, org, id uuid.UUID) (membership.Workspace, error) {
+	st, t := s.view(ctx)
+	defer t.leave()
+	if o := st.org(org); o != nil {
+		if w := o.workspace(id); w != nil {
+			return *w, nil
+		}
+	}
+	return membership.Workspace{}, wsNotFound(id)
+}
+
+// UpdateWorkspace replaces the name. It returns ErrNotFound when the
+// workspace is not in ws.OrgID and ErrConflict when the name is taken.
+func (s *Store) UpdateWorkspace(ctx context.Context, ws membership.Workspace) error {
+	return s.write(ctx, func(t *tx) error {
+		o := t.st.org(ws.OrgID)
+		if o == nil || o.workspace(ws.ID) == nil {
+			return wsNotFound(ws.ID)
+		}
+		if r, ok := o.wsNames.Get(nameRow{name: ws.Name}); ok && r.id != ws.ID {
+			return fmt.Errorf("memstore: workspace name %q: %w", ws.Name, storage.ErrConflict)
+		}
+		o = t.orgW(ws.OrgID)
+		w := *o.workspace(ws.ID)
+		names := own(&o.owned, ownWsNames, &o.wsNames)
+		names.Delete(nameRow{name: w.Name})
+		names.ReplaceOrInsert(nameRow{name: ws.Name, id: ws.ID})
+		w.Name = ws.Name
+		own(&o.owned, ownWorkspaces, &o.workspaces).ReplaceOrInsert(wsRow{id: ws.ID, w: &w})
+		return nil
+	})
+}
+
+// DeleteWorkspace deletes the workspace id of org and every access row to
+// it, in O(rows) rather than O(organization). It returns ErrNotFound when
+// the workspace is not in org.
+func (s *Store) DeleteWorkspace(ctx context.Context, org, id uuid.UUID) error {
+	return s.write(ctx, func(t *tx) error {
+		o := t.st.org(org)
+		if o == nil || o.workspace(id) == nil {
+			return wsNotFound(id)
+		}
+		o = t.orgW(org)
+		w := o.workspace(id)
+		own(&o.owned, ownWorkspaces, &o.workspaces).Delete(wsRow{id: id})
+		own(&o.owned, ownWsNames, &o.wsNames).Delete(nameRow{name: w.Name})
+		rows, _ := collect(o.byWs, accessRow{ws: id}, func(r accessRow) bool { return r.ws == id }, nil, -1)
+		byWs := own(&o.owned, ownByWs, &o.byWs)
+		byUser := own(&o.owned, ownByUser, &o.byUser)
+		for _, r := range rows {
+			byWs.Delete(r)
+			byUser.Delete(r)
+			t.touchMember(org, r.user)
+		}
+		t.touchWorkspace(org, id)
+		return nil
+	})
+}
+
+// Workspaces lists the workspaces of org, ordered by ID. An organization
+// that does not exist has none.
+func (s *Store) Workspaces(ctx context.Context, org uuid.UUID, page storage.Page) ([]membership.Workspace, string, error) {
+	size, from, end, err := idPage("workspaces", page)
+	if err != nil || end {
+		return nil, "", err
+	}
+	st, t := s.view(ctx)
+	defer t.leave()
+	o := st.org(org)
+	if o == nil {
+		return nil, "", nil
+	}
+	rows, more := collect(o.workspaces, wsRow{id: from}, nil, nil, size)
+	out := make([]membership.Workspace, len(rows))
+	for i, r := range rows {
+		out[i] = *r.w
+	}
+	if len(rows) == 0 {
+		return out, "", nil
+	}
+	return out, idCursor(rows[len(rows)-1].id, more), nil
+}
+
+func wsNotFound(id uuid.UUID) error {
+	return fmt.Errorf("memstore: workspace %s: %w", id, storage.ErrNotFound)
+}
