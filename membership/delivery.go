@@ -16,10 +16,12 @@ const (
 )
 
 // afterCommit delivers pending host events right after a commit, unless the
-// host defers delivery. Failures stay in the outbox for a later try.
+// host defers delivery or the mutation ran inside a transaction of the
+// caller's, whose messages are not committed yet (the next delivery after
+// that commit sends them). Failures stay in the outbox for a later try.
 func (s *Service) afterCommit(ctx context.Context) {
-	if s.deferDl || s.disp == nil {
-		return
+	if s.deferDl || s.disp == nil || s.st.InTransaction(ctx) {
+		return // an outer transaction has not committed yet
 	}
 	if _, err := s.DeliverEvents(ctx); err != nil {
 		s.log.WarnContext(ctx, "roster: delivering events", "err", err)

@@ -72,7 +72,7 @@ func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, actio
 	}
 	if err != nil {
 		if denied(err) {
-			s.recordDenied(ctx, actor, org, action, target, err)
+			s.RecordDenied(ctx, actor, org, action, target, err)
 		}
 		return fmt.Errorf("%s: %w", action, err)
 	}
@@ -84,10 +84,13 @@ func denied(err error) bool {
 	return errors.Is(err, ErrForbidden) || errors.Is(err, ErrLastOwner) || errors.Is(err, ErrSeatLimit)
 }
 
-// recordDenied writes the audit event of a refused attempt. It is best
-// effort: a failure is logged, not returned, since the caller already has
-// the more useful error.
-func (s *Service) recordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
+// RecordDenied writes the audit event of a refused attempt, in a
+// transaction of its own (the attempt's was rolled back). Mutate calls it
+// for ErrForbidden, ErrLastOwner and ErrSeatLimit; packages with refusals of
+// their own (an expired invitation, say) call it too. It is best effort: a
+// failure is logged, not returned, since the caller already has the more
+// useful error.
+func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
 	if ctx.Err() != nil {
 		ctx = context.WithoutCancel(ctx)
 	}

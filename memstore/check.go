@@ -2,8 +2,10 @@ package memstore
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -11,22 +13,21 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// checkIndex answers CheckAccess without a lock and without allocating: two
-// sync.Maps (lock-free hash tries) of immutable entries, rebuilt for the
-// members and workspaces a transaction touched when it commits. So a check
-// never sees an uncommitted change, and a removed member is denied as soon
-// as the removal's Transact returns.
+// checkIndex answers CheckAccess without a lock and without allocating: a
+// sync.Map (a lock-free hash trie) from organization and user to an
+// immutable entry, which points to its organization's immutable set of
+// workspaces. Both are rebuilt at commit for the members and organizations
+// a transaction touched, so a check never sees an uncommitted change, and a
+// removed member is denied as soon as the removal's Transact returns.
 type checkIndex struct {
-	members    sync.Map // memberKey -> *checkEntry
-	workspaces sync.Map // wsKey -> struct{}: the workspace exists
+	members sync.Map // memberKey -> *checkEntry
+	orgs    sync.Map // uuid.UUID -> *orgCheck
 }
 
 type memberKey struct {
 	org  uuid.UUID
 	user string
 }
-
-type wsKey struct{ org, ws uuid.UUID }
 
 // checkEntry is what a check needs about one member. It is never changed
 // once stored.
@@ -35,6 +36,7 @@ type checkEntry struct {
 	grants      roles.PermSet
 	deactivated bool
 	access      []wsRole // ordered by workspace ID
+	org         *orgCheck
 }
 
 type wsRole struct {
@@ -55,10 +57,7 @@ func (e *checkEntry) workspaceRole(ws uuid.UUID) (roles.Role, bool) {
 				hi = mid
 			}
 		}
-		a = a[lo:]
-		if len(a) > 1 {
-			a = a[:1]
-		}
+		a = a[lo:min(lo+1, len(a))]
 	}
 	for i := range a {
 		if a[i].ws == ws {
@@ -66,6 +65,39 @@ func (e *checkEntry) workspaceRole(ws uuid.UUID) (roles.Role, bool) {
 		}
 	}
 	return "", false
+}
+
+// orgCheck holds one organization's workspace IDs for checks: one per
+// organization for its life, shared by its members' entries, so that
+// creating a workspace replaces one set rather than every entry.
+type orgCheck struct {
+	workspaces atomic.Pointer[[]wsID] // sorted
+}
+
+// wsID is a workspace ID as two big-endian halves, for fast comparison.
+type wsID struct{ hi, lo uint64 }
+
+func toWsID(id uuid.UUID) wsID {
+	return wsID{hi: binary.BigEndian.Uint64(id[:8]), lo: binary.BigEndian.Uint64(id[8:])}
+}
+
+// has reports whether the organization has workspace id.
+func (oc *orgCheck) has(id uuid.UUID) bool {
+	p := oc.workspaces.Load()
+	if p == nil {
+		return false
+	}
+	set, k := *p, toWsID(id)
+	lo, hi := 0, len(set)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if m := set[mid]; m.hi < k.hi || m.hi == k.hi && m.lo < k.lo {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo < len(set) && set[lo] == k
 }
 
 // errNotMember is CheckAccess's ErrNotFound, made once so that a check of a
@@ -93,7 +125,7 @@ func (s *Store) CheckAccess(ctx context.Context, org uuid.UUID, userID string, w
 		return a, nil
 	}
 	if a.WorkspaceRole, a.WorkspaceFound = e.workspaceRole(ws); !a.WorkspaceFound {
-		_, a.WorkspaceFound = s.index.workspaces.Load(wsKey{org: org, ws: ws})
+		a.WorkspaceFound = e.org.has(ws)
 	}
 	return a, nil
 }
@@ -132,18 +164,26 @@ func checkState(st *state, org uuid.UUID, userID string, ws uuid.UUID) (membersh
 	return a, nil
 }
 
-// update recomputes, from t's committed state, the entries of every member
-// and workspace t touched.
+// update recomputes, from t's committed state, the workspace sets of the
+// organizations and the entries of the members t touched.
 func (ix *checkIndex) update(t *tx) {
-	for k := range t.workspaces {
-		if o := t.st.org(k.org); o != nil && o.workspace(k.ws) != nil {
-			ix.workspaces.Store(k, struct{}{})
-		} else {
-			ix.workspaces.Delete(k)
+	for id := range t.wsOrgs {
+		o := t.st.org(id)
+		if o == nil {
+			if v, ok := ix.orgs.LoadAndDelete(id); ok {
+				v.(*orgCheck).workspaces.Store(nil)
+			}
+			continue
 		}
+		set := make([]wsID, 0, o.workspaces.Len())
+		o.workspaces.Ascend(func(r wsRow) bool {
+			set = append(set, toWsID(r.id))
+			return true
+		})
+		ix.org(id).workspaces.Store(&set)
 	}
 	for k := range t.members {
-		if e := entryOf(t.st, k); e != nil {
+		if e := ix.entryOf(t.st, k); e != nil {
 			ix.members.Store(k, e)
 		} else {
 			ix.members.Delete(k)
@@ -151,9 +191,18 @@ func (ix *checkIndex) update(t *tx) {
 	}
 }
 
+// org returns the orgCheck of organization id, making it if need be.
+func (ix *checkIndex) org(id uuid.UUID) *orgCheck {
+	if v, ok := ix.orgs.Load(id); ok {
+		return v.(*orgCheck)
+	}
+	v, _ := ix.orgs.LoadOrStore(id, new(orgCheck))
+	return v.(*orgCheck)
+}
+
 // entryOf builds the entry of k from st, or returns nil when k is not a
 // member.
-func entryOf(st *state, k memberKey) *checkEntry {
+func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 	o := st.org(k.org)
 	if o == nil {
 		return nil
@@ -162,7 +211,7 @@ func entryOf(st *state, k memberKey) *checkEntry {
 	if m == nil {
 		return nil
 	}
-	e := &checkEntry{role: m.Role, grants: m.Grants, deactivated: m.Deactivated}
+	e := &checkEntry{role: m.Role, grants: m.Grants, deactivated: m.Deactivated, org: ix.org(k.org)}
 	o.byUser.AscendGreaterOrEqual(accessRow{user: k.user}, func(r accessRow) bool {
 		if r.user != k.user {
 			return false

@@ -100,10 +100,8 @@ func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
 			t.touchMember(id, r.user)
 			return true
 		})
-		o.workspaces.Ascend(func(r wsRow) bool {
-			t.touchWorkspace(id, r.id)
-			return true
-		})
+		t.touchWorkspaces(id)
+		t.dropInvitations(o)
 		own(&t.st.owned, ownSlugs, &t.st.slugs).Delete(slugRow{slug: o.org.Slug})
 		own(&t.st.owned, ownOrgs, &t.st.orgs).Delete(orgRow{id: id})
 		delete(t.orgs, id)

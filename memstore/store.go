@@ -8,14 +8,18 @@ import (
 
 	"github.com/google/btree"
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
 
-var _ membership.Store = (*Store)(nil)
+var (
+	_ membership.Store = (*Store)(nil)
+	_ invite.Store     = (*Store)(nil)
+)
 
-// Store keeps organizations, workspaces, members, access, audit events and
-// the outbox in memory. The zero Store is not usable; call New. A Store is
+// Store keeps organizations, workspaces, members, access, audit events,
+// invitations, links and the outbox in memory. The zero Store is not usable; call New. A Store is
 // safe for concurrent use and needs no Close.
 type Store struct {
 	// sem is the writer lock: one transaction at a time holds it, from
@@ -37,11 +41,13 @@ type Store struct {
 func New() *Store {
 	s := &Store{sem: make(chan struct{}, 1)}
 	s.cur.Store(&state{
-		orgs:     btree.NewG(degree, lessOrg),
-		slugs:    btree.NewG(degree, lessSlug),
-		userOrgs: btree.NewG(degree, lessUserOrg),
-		msgs:     btree.NewG(degree, lessMsg),
-		queue:    btree.NewG(degree, lessQueue),
+		orgs:       btree.NewG(degree, lessOrg),
+		slugs:      btree.NewG(degree, lessSlug),
+		userOrgs:   btree.NewG(degree, lessUserOrg),
+		msgs:       btree.NewG(degree, lessMsg),
+		queue:      btree.NewG(degree, lessQueue),
+		invTokens:  btree.NewG(degree, lessToken),
+		linkTokens: btree.NewG(degree, lessToken),
 	})
 	return s
 }
@@ -58,7 +64,11 @@ type state struct {
 	userOrgs *btree.BTreeG[userOrgRow] // by user ID, then organization ID
 	msgs     *btree.BTreeG[msgRow]     // outbox by message ID
 	queue    *btree.BTreeG[msgRow]     // outbox by channel, CreatedAt, ID
-	owned    uint8                     // trees already cloned by the transaction
+	// invTokens and linkTokens find invitations and links of any
+	// organization by token hash.
+	invTokens  *btree.BTreeG[tokenRow]
+	linkTokens *btree.BTreeG[tokenRow]
+	owned      uint8 // trees already cloned by the transaction
 }
 
 // Bits of state.owned.
@@ -68,6 +78,8 @@ const (
 	ownUserOrgs
 	ownMsgs
 	ownQueue
+	ownInvTokens
+	ownLinkTokens
 )
 
 // own returns *t ready for writing: cloned (copy-on-write, O(1)) the first
@@ -100,7 +112,13 @@ type orgData struct {
 	byUser     *btree.BTreeG[accessRow] // by user ID, then workspace ID
 	audit      *btree.BTreeG[auditRow]  // by ID
 	n          counts
-	owned      uint16 // trees already cloned by the transaction
+	// Invitations, links and sends; see invitations.go, links.go, sends.go.
+	invitations *btree.BTreeG[invRow]     // by ID
+	pending     *btree.BTreeG[pendingRow] // pending invitations by EmailKey
+	links       *btree.BTreeG[linkRow]    // by ID
+	sends       *btree.BTreeG[sendRow]    // by At, then ID
+	sendIDs     *btree.BTreeG[sendRow]    // by ID
+	owned       uint16                    // trees already cloned by the transaction
 }
 
 // Bits of orgData.owned.
@@ -111,6 +129,11 @@ const (
 	ownByWs
 	ownByUser
 	ownAudit
+	ownInvitations
+	ownPending
+	ownLinks
+	ownSends
+	ownSendIDs
 )
 
 func newOrgData(org membership.Organization) *orgData {
@@ -123,7 +146,13 @@ func newOrgData(org membership.Organization) *orgData {
 		byUser:     btree.NewG(degree, lessByUser),
 		audit:      btree.NewG(degree, lessAudit),
 		n:          counts{role: map[roles.Role]int{}, kind: map[membership.Kind]int{}},
-		owned:      ^uint16(0), // fresh trees belong to the transaction that made them
+
+		invitations: btree.NewG(degree, lessInv),
+		pending:     btree.NewG(degree, lessPending),
+		links:       btree.NewG(degree, lessLink),
+		sends:       btree.NewG(degree, lessSendAt),
+		sendIDs:     btree.NewG(degree, lessSendID),
+		owned:       ^uint16(0), // fresh trees belong to the transaction that made them
 	}
 }
 
@@ -182,31 +211,57 @@ func (c *counts) add(m *membership.Member, d int) {
 // record, so that look-ups build their key on the stack. A record is never
 // changed once stored; an update stores a new one.
 type (
-	orgRow     struct{ id uuid.UUID; o *orgData }
-	slugRow    struct{ slug string; id uuid.UUID }
-	userOrgRow struct{ user string; org uuid.UUID }
-	wsRow      struct{ id uuid.UUID; w *membership.Workspace }
-	nameRow    struct{ name string; id uuid.UUID }
-	memberRow  struct{ user string; m *membership.Member }
-	accessRow  struct {
+	orgRow struct {
+		id uuid.UUID
+		o  *orgData
+	}
+	slugRow struct {
+		slug string
+		id   uuid.UUID
+	}
+	userOrgRow struct {
+		user string
+		org  uuid.UUID
+	}
+	wsRow struct {
+		id uuid.UUID
+		w  *membership.Workspace
+	}
+	nameRow struct {
+		name string
+		id   uuid.UUID
+	}
+	memberRow struct {
+		user string
+		m    *membership.Member
+	}
+	accessRow struct {
 		ws   uuid.UUID
 		user string
 		a    *membership.WorkspaceAccess
 	}
-	auditRow struct{ id uuid.UUID; e *membership.AuditEvent }
-	msgRow   struct{ id uuid.UUID; m *membership.Message }
+	auditRow struct {
+		id uuid.UUID
+		e  *membership.AuditEvent
+	}
+	msgRow struct {
+		id uuid.UUID
+		m  *membership.Message
+	}
 )
 
 func lessID(a, b uuid.UUID) bool { return bytes.Compare(a[:], b[:]) < 0 }
 
-func lessOrg(a, b orgRow) bool         { return lessID(a.id, b.id) }
-func lessSlug(a, b slugRow) bool       { return a.slug < b.slug }
-func lessWs(a, b wsRow) bool           { return lessID(a.id, b.id) }
-func lessName(a, b nameRow) bool       { return a.name < b.name }
-func lessMember(a, b memberRow) bool   { return a.user < b.user }
-func lessAudit(a, b auditRow) bool     { return lessID(a.id, b.id) }
-func lessMsg(a, b msgRow) bool         { return lessID(a.id, b.id) }
-func lessUserOrg(a, b userOrgRow) bool { return a.user < b.user || a.user == b.user && lessID(a.org, b.org) }
+func lessOrg(a, b orgRow) bool       { return lessID(a.id, b.id) }
+func lessSlug(a, b slugRow) bool     { return a.slug < b.slug }
+func lessWs(a, b wsRow) bool         { return lessID(a.id, b.id) }
+func lessName(a, b nameRow) bool     { return a.name < b.name }
+func lessMember(a, b memberRow) bool { return a.user < b.user }
+func lessAudit(a, b auditRow) bool   { return lessID(a.id, b.id) }
+func lessMsg(a, b msgRow) bool       { return lessID(a.id, b.id) }
+func lessUserOrg(a, b userOrgRow) bool {
+	return a.user < b.user || a.user == b.user && lessID(a.org, b.org)
+}
 
 func lessByWs(a, b accessRow) bool {
 	if a.ws != b.ws {

@@ -20,10 +20,10 @@ type tx struct {
 	st   *state
 	// orgs are the organizations this transaction copied for writing.
 	orgs map[uuid.UUID]*orgData
-	// members and workspaces are the CheckAccess entries to recompute at
-	// commit.
-	members    map[memberKey]struct{}
-	workspaces map[wsKey]struct{}
+	// members and wsOrgs are the CheckAccess entries and the organizations'
+	// workspace sets to recompute at commit.
+	members map[memberKey]struct{}
+	wsOrgs  map[uuid.UUID]struct{}
 }
 
 // Transact runs fn in a transaction and commits it if fn returns nil.
@@ -59,6 +59,12 @@ func (s *Store) Transact(ctx context.Context, fn func(ctx context.Context) error
 	s.commit(t)
 	return nil
 }
+
+// InTransaction reports whether ctx carries a running transaction of s:
+// store calls made with ctx join it, and its changes are not committed
+// yet. A caller that acts after a commit (delivering outbox messages, say)
+// checks it to tell an outer transaction it joined from its own.
+func (s *Store) InTransaction(ctx context.Context) bool { return s.joined(ctx) != nil }
 
 // joined returns the transaction ctx carries if it is this Store's running
 // one. With no transaction running it costs one atomic load.
@@ -188,10 +194,10 @@ func (t *tx) touchMember(org uuid.UUID, userID string) {
 	t.members[memberKey{org: org, user: userID}] = struct{}{}
 }
 
-// touchWorkspace marks workspace ws of org for recomputing.
-func (t *tx) touchWorkspace(org, ws uuid.UUID) {
-	if t.workspaces == nil {
-		t.workspaces = make(map[wsKey]struct{})
+// touchWorkspaces marks org's set of workspaces for recomputing.
+func (t *tx) touchWorkspaces(org uuid.UUID) {
+	if t.wsOrgs == nil {
+		t.wsOrgs = make(map[uuid.UUID]struct{})
 	}
-	t.workspaces[wsKey{org: org, ws: ws}] = struct{}{}
+	t.wsOrgs[org] = struct{}{}
 }

@@ -26,7 +26,7 @@ func (s *Store) CreateWorkspace(ctx context.Context, ws membership.Workspace) er
 		o = t.orgW(ws.OrgID)
 		own(&o.owned, ownWorkspaces, &o.workspaces).ReplaceOrInsert(wsRow{id: ws.ID, w: &ws})
 		own(&o.owned, ownWsNames, &o.wsNames).ReplaceOrInsert(nameRow{name: ws.Name, id: ws.ID})
-		t.touchWorkspace(ws.OrgID, ws.ID)
+		t.touchWorkspaces(ws.OrgID)
 		return nil
 	})
 }
@@ -86,7 +86,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, org, id uuid.UUID) error {
 			byUser.Delete(r)
 			t.touchMember(org, r.user)
 		}
-		t.touchWorkspace(org, id)
+		t.touchWorkspaces(org)
 		return nil
 	})
 }

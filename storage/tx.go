@@ -11,6 +11,11 @@ import "context"
 // rolls back for both. A store may run fn more than once when the database
 // asks for a retry (a serialization failure), so fn must not have effects
 // outside the store.
+//
+// InTransaction reports whether ctx carries a transaction of this store:
+// work that must only happen after commit (delivering outbox messages) is
+// skipped inside one and left to the outermost caller.
 type Transactor interface {
 	Transact(ctx context.Context, fn func(ctx context.Context) error) error
+	InTransaction(ctx context.Context) bool
 }

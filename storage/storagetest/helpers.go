@@ -293,10 +293,9 @@ func (f *fixture) members(t *testing.T) []membership.Member {
 			t.Fatalf("store Members: %v", err)
 		}
 		out = append(out, ms...)
-		if next == "" {
+		if !advance(t, &page, next) {
 			return out
 		}
-		page.After = next
 	}
 }
 
@@ -316,10 +315,9 @@ func auditOf(t *testing.T, ctx context.Context, st Store, org uuid.UUID, filter 
 			t.Fatalf("store Audit: %v", err)
 		}
 		out = append(out, es...)
-		if next == "" {
+		if !advance(t, &page, next) {
 			return out
 		}
-		page.After = next
 	}
 }
 
@@ -376,10 +374,9 @@ func (f *fixture) snap(t *testing.T) snapshot {
 		for _, w := range wss {
 			s.Workspaces = append(s.Workspaces, w.ID.String()+"|"+w.Name)
 		}
-		if next == "" {
+		if !advance(t, &page, next) {
 			break
 		}
-		page.After = next
 	}
 	for _, e := range f.audit(t) {
 		if !e.Denied {
@@ -501,4 +498,19 @@ func eventually(cond func() bool) bool {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// advance moves page to the cursor next and reports whether there is a
+// next page. It fails t when the cursor does not move, so that a store
+// handing out the same page forever fails instead of hanging.
+func advance(t *testing.T, page *storage.Page, next string) bool {
+	t.Helper()
+	if next == "" {
+		return false
+	}
+	if next == page.After {
+		t.Fatalf("the page cursor did not move: %q", next)
+	}
+	page.After = next
+	return true
 }

@@ -23,6 +23,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	// in the outbox yet.
 	t.Run("Events", func(t *testing.T) { testEvents(t, newStore) })
 	t.Run("Store", func(t *testing.T) { testStore(t, newStore) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, newStore) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, newStore) })
 	t.Run("Organizations", func(t *testing.T) { testOrganizations(t, newStore) })
 	t.Run("Workspaces", func(t *testing.T) { testWorkspaces(t, newStore) })

@@ -1,0 +1,228 @@
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/invite"
+	"github.com/rosterkit/roster/storage"
+)
+
+// Invitations live in their organization, by ID, with a second tree of the
+// pending ones by EmailKey (at most one each); a store-wide tree finds them
+// by token hash.
+
+type (
+	invRow struct {
+		id  uuid.UUID
+		inv *invite.Invitation
+	}
+	pendingRow struct {
+		emailKey string
+		id       uuid.UUID
+	}
+)
+
+func lessInv(a, b invRow) bool         { return lessID(a.id, b.id) }
+func lessPending(a, b pendingRow) bool { return a.emailKey < b.emailKey }
+
+// invitation returns invitation id, or nil.
+func (o *orgData) invitation(id uuid.UUID) *invite.Invitation {
+	r, ok := o.invitations.Get(invRow{id: id})
+	if !ok {
+		return nil
+	}
+	return r.inv
+}
+
+// InsertInvitation inserts inv. It returns ErrNotFound when inv.OrgID does
+// not exist, and ErrConflict when the ID or the TokenHash is taken, or when
+// inv.Status is StatusPending and the organization already has a pending
+// invitation (whatever its expiry) with the same EmailKey.
+func (s *Store) InsertInvitation(ctx context.Context, inv invite.Invitation) error {
+	return s.write(ctx, func(t *tx) error {
+		o := t.st.org(inv.OrgID)
+		switch {
+		case o == nil:
+			return orgNotFound(inv.OrgID)
+		case o.invitation(inv.ID) != nil:
+			return fmt.Errorf("memstore: invitation %s: %w", inv.ID, storage.ErrConflict)
+		case tokenTaken(t.st.invTokens, inv.TokenHash, inv.ID):
+			return fmt.Errorf("memstore: invitation %s: token hash: %w", inv.ID, storage.ErrConflict)
+		case inv.Status == invite.StatusPending && o.pending.Has(pendingRow{emailKey: inv.EmailKey}):
+			return fmt.Errorf("memstore: invitation %s: a pending invitation has its email: %w", inv.ID, storage.ErrConflict)
+		}
+		inv = cloneInvitation(inv)
+		o = t.orgW(inv.OrgID)
+		own(&o.owned, ownInvitations, &o.invitations).ReplaceOrInsert(invRow{id: inv.ID, inv: &inv})
+		if inv.Status == invite.StatusPending {
+			own(&o.owned, ownPending, &o.pending).ReplaceOrInsert(pendingRow{emailKey: inv.EmailKey, id: inv.ID})
+		}
+		if len(inv.TokenHash) > 0 {
+			own(&t.st.owned, ownInvTokens, &t.st.invTokens).ReplaceOrInsert(tokenRow{hash: string(inv.TokenHash), org: inv.OrgID, id: inv.ID})
+		}
+		return nil
+	})
+}
+
+// Invitation returns the invitation id of org, or ErrNotFound.
+func (s *Store) Invitation(ctx context.Context, org, id uuid.UUID) (invite.Invitation, error) {
+	st, t := s.view(ctx)
+	defer t.leave()
+	if o := st.org(org); o != nil {
+		if inv := o.invitation(id); inv != nil {
+			return cloneInvitation(*inv), nil
+		}
+	}
+	return invite.Invitation{}, invitationNotFound(id)
+}
+
+// InvitationByTokenHash returns the invitation, of any organization, whose
+// TokenHash equals hash, or ErrNotFound.
+func (s *Store) InvitationByTokenHash(ctx context.Context, hash []byte) (invite.Invitation, error) {
+	st, t := s.view(ctx)
+	defer t.leave()
+	if len(hash) > 0 {
+		if r, ok := st.invTokens.Get(tokenRow{hash: string(hash)}); ok {
+			return cloneInvitation(*st.org(r.org).invitation(r.id)), nil
+		}
+	}
+	return invite.Invitation{}, fmt.Errorf("memstore: invitation by token: %w", storage.ErrNotFound)
+}
+
+// PendingInvitation returns the invitation of org with Status StatusPending
+// (whatever its expiry) and EmailKey emailKey, or ErrNotFound.
+func (s *Store) PendingInvitation(ctx context.Context, org uuid.UUID, emailKey string) (invite.Invitation, error) {
+	st, t := s.view(ctx)
+	defer t.leave()
+	if o := st.org(org); o != nil {
+		if r, ok := o.pending.Get(pendingRow{emailKey: emailKey}); ok {
+			return cloneInvitation(*o.invitation(r.id)), nil
+		}
+	}
+	return invite.Invitation{}, fmt.Errorf("memstore: pending invitation: %w", storage.ErrNotFound)
+}
+
+// UpdateInvitation replaces every field of the invitation but ID, OrgID,
+// Email, EmailKey and CreatedAt. It returns ErrNotFound when the invitation
+// is not in inv.OrgID, and ErrConflict when the TokenHash is another
+// invitation's, or when it makes the invitation pending while another
+// pending invitation of the organization has its EmailKey.
+func (s *Store) UpdateInvitation(ctx context.Context, inv invite.Invitation) error {
+	return s.write(ctx, func(t *tx) error {
+		o := t.st.org(inv.OrgID)
+		if o == nil || o.invitation(inv.ID) == nil {
+			return invitationNotFound(inv.ID)
+		}
+		old := o.invitation(inv.ID)
+		inv.Email, inv.EmailKey, inv.CreatedAt = old.Email, old.EmailKey, old.CreatedAt
+		if tokenTaken(t.st.invTokens, inv.TokenHash, inv.ID) {
+			return fmt.Errorf("memstore: invitation %s: token hash: %w", inv.ID, storage.ErrConflict)
+		}
+		if inv.Status == invite.StatusPending {
+			if r, ok := o.pending.Get(pendingRow{emailKey: inv.EmailKey}); ok && r.id != inv.ID {
+				return fmt.Errorf("memstore: invitation %s: a pending invitation has its email: %w", inv.ID, storage.ErrConflict)
+			}
+		}
+		inv = cloneInvitation(inv)
+		o = t.orgW(inv.OrgID)
+		if old.Status == invite.StatusPending && inv.Status != invite.StatusPending {
+			own(&o.owned, ownPending, &o.pending).Delete(pendingRow{emailKey: old.EmailKey})
+		}
+		if inv.Status == invite.StatusPending && old.Status != invite.StatusPending {
+			own(&o.owned, ownPending, &o.pending).ReplaceOrInsert(pendingRow{emailKey: inv.EmailKey, id: inv.ID})
+		}
+		retoken(t, ownInvTokens, &t.st.invTokens, old.TokenHash, inv.TokenHash, inv.OrgID, inv.ID)
+		own(&o.owned, ownInvitations, &o.invitations).ReplaceOrInsert(invRow{id: inv.ID, inv: &inv})
+		return nil
+	})
+}
+
+// Invitations lists the invitations of org that match f (see
+// InvitationFilter.Match), ordered by ID. Filters scan until the page is
+// full. An organization that does not exist has none.
+func (s *Store) Invitations(ctx context.Context, org uuid.UUID, f invite.InvitationFilter, page storage.Page) ([]invite.Invitation, string, error) {
+	size, from, end, err := idPage("invitations", page)
+	if err != nil || end {
+		return nil, "", err
+	}
+	st, t := s.view(ctx)
+	defer t.leave()
+	o := st.org(org)
+	if o == nil {
+		return nil, "", nil
+	}
+	var match func(invRow) bool
+	if f.EmailKey != "" || len(f.Statuses) > 0 {
+		match = func(r invRow) bool { return f.Match(*r.inv) }
+	}
+	rows, more := collect(o.invitations, invRow{id: from}, nil, match, size)
+	out := make([]invite.Invitation, len(rows))
+	for i, r := range rows {
+		out[i] = cloneInvitation(*r.inv)
+	}
+	if len(rows) == 0 {
+		return out, "", nil
+	}
+	return out, idCursor(rows[len(rows)-1].id, more), nil
+}
+
+// CountInvitations counts the invitations of org that match f: in O(1)
+// without a filter, by a scan otherwise.
+func (s *Store) CountInvitations(ctx context.Context, org uuid.UUID, f invite.InvitationFilter) (int, error) {
+	st, t := s.view(ctx)
+	defer t.leave()
+	o := st.org(org)
+	if o == nil {
+		return 0, nil
+	}
+	if f.EmailKey == "" && len(f.Statuses) == 0 {
+		return o.invitations.Len(), nil
+	}
+	n := 0
+	o.invitations.Ascend(func(r invRow) bool {
+		if f.Match(*r.inv) {
+			n++
+		}
+		return true
+	})
+	return n, nil
+}
+
+// dropInvitations removes o's invitations and links from the store-wide
+// token trees, when o is deleted.
+func (t *tx) dropInvitations(o *orgData) {
+	if o.invitations.Len() > 0 {
+		tokens := own(&t.st.owned, ownInvTokens, &t.st.invTokens)
+		o.invitations.Ascend(func(r invRow) bool {
+			if len(r.inv.TokenHash) > 0 {
+				tokens.Delete(tokenRow{hash: string(r.inv.TokenHash)})
+			}
+			return true
+		})
+	}
+	if o.links.Len() > 0 {
+		tokens := own(&t.st.owned, ownLinkTokens, &t.st.linkTokens)
+		o.links.Ascend(func(r linkRow) bool {
+			if len(r.l.TokenHash) > 0 {
+				tokens.Delete(tokenRow{hash: string(r.l.TokenHash)})
+			}
+			return true
+		})
+	}
+}
+
+// cloneInvitation returns a copy of inv that shares no memory with it.
+func cloneInvitation(inv invite.Invitation) invite.Invitation {
+	inv.Workspaces = maps.Clone(inv.Workspaces)
+	inv.TokenHash = bytes.Clone(inv.TokenHash)
+	inv.SealedToken = bytes.Clone(inv.SealedToken)
+	return inv
+}
+
+func invitationNotFound(id uuid.UUID) error {
+	return fmt.Errorf("memstore: invitation %s: %w", id, storage.ErrNotFound)
+}

@@ -1,0 +1,891 @@
+package memstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/memstore"
+	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var bg = context.Background()
+
+var errBoom = errors.New("boom")
+
+func newID(t testing.TB) uuid.UUID {
+	t.Helper()
+	id, err := uuid.NewV7()
+	require.NoError(t, err)
+	return id
+}
+
+// newOrg creates an organization with one owner, "owner".
+func newOrg(t testing.TB, st *memstore.Store) membership.Organization {
+	t.Helper()
+	now := time.Now().UTC()
+	id := newID(t)
+	org := membership.Organization{ID: id, Name: "Acme", Slug: "acme-" + id.String()[24:],
+		Settings: membership.Settings{Domains: []string{"acme.com"}}, CreatedAt: now, UpdatedAt: now}
+	require.NoError(t, st.CreateOrganization(bg, org))
+	require.NoError(t, st.InsertMember(bg, member(org.ID, "owner", roles.OrgOwner)))
+	return org
+}
+
+func member(org uuid.UUID, user string, role roles.Role) membership.Member {
+	return membership.Member{OrgID: org, UserID: user, Email: user + "@acme.com", Name: user,
+		Role: role, Kind: membership.KindCoworker, JoinedAt: time.Now().UTC()}
+}
+
+func newWorkspace(t testing.TB, st *memstore.Store, org uuid.UUID, name string) membership.Workspace {
+	t.Helper()
+	ws := membership.Workspace{ID: newID(t), OrgID: org, Name: name, CreatedAt: time.Now().UTC()}
+	require.NoError(t, st.CreateWorkspace(bg, ws))
+	return ws
+}
+
+func access(org, ws uuid.UUID, user string, role roles.Role) membership.WorkspaceAccess {
+	return membership.WorkspaceAccess{OrgID: org, WorkspaceID: ws, UserID: user, Role: role}
+}
+
+func audit(t testing.TB, org uuid.UUID, action string) membership.AuditEvent {
+	return membership.AuditEvent{ID: newID(t), OrgID: org, Actor: "owner", Action: action,
+		After: map[string]string{"k": "v"}, At: time.Now().UTC()}
+}
+
+func message(t testing.TB, org uuid.UUID, created time.Time) membership.Message {
+	return membership.Message{ID: newID(t), OrgID: org, Channel: membership.ChannelEvents, Topic: "t",
+		Payload: []byte(`{}`), CreatedAt: created, NextAttempt: created}
+}
+
+// writeEverything makes one change of every kind in org, through ctx.
+func writeEverything(t *testing.T, ctx context.Context, st *memstore.Store, org membership.Organization) error {
+	ws := membership.Workspace{ID: newID(t), OrgID: org.ID, Name: "Marketing"}
+	steps := []func() error{
+		func() error { return st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember)) },
+		func() error { return st.CreateWorkspace(ctx, ws) },
+		func() error {
+			return st.SetAccess(ctx, access(org.ID, ws.ID, "ann", roles.WorkspaceViewer))
+		},
+		func() error {
+			m := member(org.ID, "owner", roles.OrgAdmin)
+			return st.UpdateMember(ctx, m)
+		},
+		func() error {
+			org.Name = "Renamed"
+			org.Slug = "renamed-" + org.ID.String()[24:]
+			return st.UpdateOrganization(ctx, org)
+		},
+		func() error { return st.AppendAudit(ctx, audit(t, org.ID, "member.added")) },
+		func() error { return st.Enqueue(ctx, message(t, org.ID, time.Now())) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requireUntouched checks that org is as newOrg made it.
+func requireUntouched(t *testing.T, st *memstore.Store, org membership.Organization) {
+	t.Helper()
+	got, err := st.Organization(bg, org.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Acme", got.Name)
+	_, err = st.OrganizationBySlug(bg, "renamed-"+org.ID.String()[24:])
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = st.Member(bg, org.ID, "ann")
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	owner, err := st.Member(bg, org.ID, "owner")
+	require.NoError(t, err)
+	require.Equal(t, roles.OrgOwner, owner.Role)
+	n, err := st.CountMembers(bg, org.ID, membership.MemberFilter{})
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	n, err = st.CountMembers(bg, org.ID, membership.MemberFilter{Role: roles.OrgOwner})
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	wss, _, err := st.Workspaces(bg, org.ID, storage.Page{})
+	require.NoError(t, err)
+	require.Empty(t, wss)
+	events, _, err := st.Audit(bg, org.ID, membership.AuditFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Empty(t, events)
+	msgs, err := st.Claim(bg, membership.ChannelEvents, time.Now().Add(time.Hour), time.Minute, 10)
+	require.NoError(t, err)
+	require.Empty(t, msgs)
+	orgs, _, err := st.UserOrganizations(bg, "ann", storage.Page{})
+	require.NoError(t, err)
+	require.Empty(t, orgs)
+	_, err = st.CheckAccess(bg, org.ID, "ann", uuid.Nil)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	a, err := st.CheckAccess(bg, org.ID, "owner", uuid.Nil)
+	require.NoError(t, err)
+	require.Equal(t, roles.OrgOwner, a.Role)
+}
+
+func TestErrorRollsBackEverything(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	err := st.Transact(bg, func(ctx context.Context) error {
+		require.NoError(t, writeEverything(t, ctx, st, org))
+		return errBoom
+	})
+	require.ErrorIs(t, err, errBoom)
+	requireUntouched(t, st, org)
+}
+
+func TestPanicRollsBackAndPanicsOn(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	require.PanicsWithValue(t, "bad", func() {
+		_ = st.Transact(bg, func(ctx context.Context) error {
+			require.NoError(t, writeEverything(t, ctx, st, org))
+			panic("bad")
+		})
+	})
+	requireUntouched(t, st, org)
+	// The writer lock was released: the next write goes through.
+	require.NoError(t, st.InsertMember(bg, member(org.ID, "bob", roles.OrgMember)))
+}
+
+func TestCommitKeepsEverything(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
+		return writeEverything(t, ctx, st, org)
+	}))
+	got, err := st.Organization(bg, org.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Renamed", got.Name)
+	_, err = st.OrganizationBySlug(bg, org.Slug)
+	require.ErrorIs(t, err, storage.ErrNotFound, "the old slug is free")
+	n, err := st.CountMembers(bg, org.ID, membership.MemberFilter{Role: roles.OrgOwner})
+	require.NoError(t, err)
+	require.Zero(t, n)
+	events, _, err := st.Audit(bg, org.ID, membership.AuditFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	msgs, err := st.Claim(bg, membership.ChannelEvents, time.Now().Add(time.Hour), time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	wss, _, err := st.Workspaces(bg, org.ID, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, wss, 1)
+	a, err := st.CheckAccess(bg, org.ID, "ann", wss[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, membership.Access{Role: roles.OrgMember, WorkspaceRole: roles.WorkspaceViewer, WorkspaceFound: true}, a)
+}
+
+func TestFailedCallInsideTransactionChangesNothing(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
+		require.ErrorIs(t, st.InsertMember(ctx, member(org.ID, "owner", roles.OrgMember)), storage.ErrConflict)
+		require.ErrorIs(t, st.SetAccess(ctx, access(org.ID, newID(t), "owner", roles.WorkspaceViewer)), storage.ErrNotFound)
+		return nil
+	}))
+	m, err := st.Member(bg, org.ID, "owner")
+	require.NoError(t, err)
+	require.Equal(t, roles.OrgOwner, m.Role)
+}
+
+func TestNestedTransactJoinsTheOuterOne(t *testing.T) {
+	t.Run("OuterErrorUndoesInnerCommit", func(t *testing.T) {
+		st := memstore.New()
+		org := newOrg(t, st)
+		err := st.Transact(bg, func(ctx context.Context) error {
+			require.NoError(t, st.Transact(ctx, func(ctx context.Context) error {
+				return st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember))
+			}))
+			// Not committed yet: the inner Transact joined this one.
+			_, err := st.Member(bg, org.ID, "ann")
+			require.ErrorIs(t, err, storage.ErrNotFound)
+			return errBoom
+		})
+		require.ErrorIs(t, err, errBoom)
+		_, err = st.Member(bg, org.ID, "ann")
+		require.ErrorIs(t, err, storage.ErrNotFound)
+	})
+	t.Run("OuterCommitKeepsInnerWork", func(t *testing.T) {
+		st := memstore.New()
+		org := newOrg(t, st)
+		require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
+			err := st.Transact(ctx, func(ctx context.Context) error {
+				require.NoError(t, st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember)))
+				return errBoom
+			})
+			require.ErrorIs(t, err, errBoom)
+			return nil
+		}))
+		_, err := st.Member(bg, org.ID, "ann")
+		require.NoError(t, err)
+	})
+}
+
+func TestReadsOutsideTransactionSeeCommittedStateOnly(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	ws := newWorkspace(t, st, org.ID, "Marketing")
+	require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
+		require.NoError(t, st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember)))
+		require.NoError(t, st.SetAccess(ctx, access(org.ID, ws.ID, "ann", roles.WorkspaceAdmin)))
+		require.NoError(t, st.DeleteMember(ctx, org.ID, "owner"))
+
+		// The transaction sees its own changes…
+		_, err := st.Member(ctx, org.ID, "ann")
+		require.NoError(t, err)
+		a, err := st.CheckAccess(ctx, org.ID, "ann", ws.ID)
+		require.NoError(t, err)
+		require.Equal(t, roles.WorkspaceAdmin, a.WorkspaceRole)
+		_, err = st.CheckAccess(ctx, org.ID, "owner", uuid.Nil)
+		require.ErrorIs(t, err, storage.ErrNotFound)
+		n, err := st.CountMembers(ctx, org.ID, membership.MemberFilter{})
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+
+		// …others, here and in another goroutine, do not, and do not wait.
+		check := func() {
+			_, err := st.Member(bg, org.ID, "ann")
+			require.ErrorIs(t, err, storage.ErrNotFound)
+			_, err = st.CheckAccess(bg, org.ID, "ann", ws.ID)
+			require.ErrorIs(t, err, storage.ErrNotFound)
+			a, err := st.CheckAccess(bg, org.ID, "owner", uuid.Nil)
+			require.NoError(t, err)
+			require.Equal(t, roles.OrgOwner, a.Role)
+			list, _, err := st.Members(bg, org.ID, membership.MemberFilter{}, storage.Page{})
+			require.NoError(t, err)
+			require.Len(t, list, 1)
+			require.Equal(t, "owner", list[0].UserID)
+		}
+		check()
+		done := make(chan struct{})
+		go func() { defer close(done); check() }()
+		<-done
+		return nil
+	}))
+	_, err := st.CheckAccess(bg, org.ID, "owner", uuid.Nil)
+	require.ErrorIs(t, err, storage.ErrNotFound, "denied as soon as Transact returns")
+	a, err := st.CheckAccess(bg, org.ID, "ann", ws.ID)
+	require.NoError(t, err)
+	require.Equal(t, roles.WorkspaceAdmin, a.WorkspaceRole)
+}
+
+func TestTransactionsAreSerialized(t *testing.T) {
+	// Each transaction reads the count, then inserts if there is room: a
+	// seat check. Serialized, exactly `seats` of them succeed.
+	st := memstore.New()
+	org := newOrg(t, st)
+	const seats, workers = 10, 40
+	errFull := errors.New("full")
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for i := range workers {
+		wg.Go(func() {
+			errs[i] = st.Transact(bg, func(ctx context.Context) error {
+				if _, err := st.LockOrganization(ctx, org.ID); err != nil {
+					return err
+				}
+				n, err := st.CountMembers(ctx, org.ID, membership.MemberFilter{})
+				if err != nil {
+					return err
+				}
+				if n >= seats {
+					return errFull
+				}
+				if err := st.InsertMember(ctx, member(org.ID, fmt.Sprintf("user-%02d", i), roles.OrgMember)); err != nil {
+					return err
+				}
+				return st.AppendAudit(ctx, audit(t, org.ID, "member.added"))
+			})
+		})
+	}
+	// Readers run meanwhile, against committed state.
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n, err := st.CountMembers(bg, org.ID, membership.MemberFilter{})
+				require.NoError(t, err)
+				require.LessOrEqual(t, n, seats)
+				_, _ = st.CheckAccess(bg, org.ID, "user-01", uuid.Nil)
+				_, _, err = st.Members(bg, org.ID, membership.MemberFilter{}, storage.Page{Limit: 5})
+				require.NoError(t, err)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+		} else {
+			require.ErrorIs(t, err, errFull)
+		}
+	}
+	require.Equal(t, seats-1, ok)
+	n, err := st.CountMembers(bg, org.ID, membership.MemberFilter{})
+	require.NoError(t, err)
+	require.Equal(t, seats, n)
+	events, _, err := st.Audit(bg, org.ID, membership.AuditFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, events, seats-1)
+}
+
+func TestContextEndsTransaction(t *testing.T) {
+	t.Run("CancelledBeforeStartRunsNothing", func(t *testing.T) {
+		st := memstore.New()
+		ctx, cancel := context.WithCancel(bg)
+		cancel()
+		ran := false
+		err := st.Transact(ctx, func(context.Context) error { ran = true; return nil })
+		require.ErrorIs(t, err, context.Canceled)
+		require.False(t, ran)
+	})
+	t.Run("CancelledBeforeCommitRollsBack", func(t *testing.T) {
+		st := memstore.New()
+		org := newOrg(t, st)
+		ctx, cancel := context.WithCancel(bg)
+		err := st.Transact(ctx, func(ctx context.Context) error {
+			require.NoError(t, writeEverything(t, ctx, st, org))
+			cancel()
+			return nil
+		})
+		require.ErrorIs(t, err, context.Canceled)
+		requireUntouched(t, st, org)
+	})
+	t.Run("WaitingWriterGivesUp", func(t *testing.T) {
+		st := memstore.New()
+		org := newOrg(t, st)
+		inside, release := make(chan struct{}), make(chan struct{})
+		done := make(chan error)
+		go func() {
+			done <- st.Transact(bg, func(context.Context) error {
+				close(inside)
+				<-release
+				return nil
+			})
+		}()
+		<-inside
+		ctx, cancel := context.WithTimeout(bg, 20*time.Millisecond)
+		defer cancel()
+		err := st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember))
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		close(release)
+		require.NoError(t, <-done)
+		_, err = st.Member(bg, org.ID, "ann")
+		require.ErrorIs(t, err, storage.ErrNotFound)
+	})
+}
+
+func TestStaleTransactionContextActsAlone(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	var stale context.Context
+	require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
+		stale = ctx
+		return nil
+	}))
+	require.NoError(t, st.InsertMember(stale, member(org.ID, "ann", roles.OrgMember)))
+	_, err := st.Member(bg, org.ID, "ann")
+	require.NoError(t, err)
+}
+
+func TestCheckAccessFollowsCommits(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	other := newOrg(t, st)
+	ws := newWorkspace(t, st, org.ID, "Marketing")
+	ws2 := newWorkspace(t, st, org.ID, "Sales")
+	otherWs := newWorkspace(t, st, other.ID, "Theirs")
+	require.NoError(t, st.InsertMember(bg, member(org.ID, "ann", roles.OrgMember)))
+	require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, "ann", roles.WorkspaceContributor)))
+
+	check := func(user string, w uuid.UUID) membership.Access {
+		t.Helper()
+		a, err := st.CheckAccess(bg, org.ID, user, w)
+		require.NoError(t, err)
+		return a
+	}
+	require.Equal(t, membership.Access{Role: roles.OrgMember, WorkspaceRole: roles.WorkspaceContributor, WorkspaceFound: true}, check("ann", ws.ID))
+	require.Equal(t, membership.Access{Role: roles.OrgMember, WorkspaceFound: true}, check("ann", ws2.ID))
+	require.Equal(t, membership.Access{Role: roles.OrgMember}, check("ann", otherWs.ID), "another organization's workspace is not found")
+	require.Equal(t, membership.Access{Role: roles.OrgOwner, WorkspaceFound: true}, check("owner", ws.ID))
+	require.Equal(t, membership.Access{Role: roles.OrgMember}, check("ann", uuid.Nil))
+	_, err := st.CheckAccess(bg, other.ID, "ann", uuid.Nil)
+	require.ErrorIs(t, err, storage.ErrNotFound, "a member of one organization is not one of another")
+
+	m := member(org.ID, "ann", roles.OrgAdmin)
+	m.Grants = roles.Grants(roles.PermBilling)
+	m.Deactivated = true
+	require.NoError(t, st.UpdateMember(bg, m))
+	require.Equal(t, membership.Access{Role: roles.OrgAdmin, Grants: m.Grants, Deactivated: true,
+		WorkspaceRole: roles.WorkspaceContributor, WorkspaceFound: true}, check("ann", ws.ID))
+
+	require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, "ann", roles.WorkspaceViewer)))
+	require.Equal(t, roles.WorkspaceViewer, check("ann", ws.ID).WorkspaceRole)
+	require.NoError(t, st.DeleteAccess(bg, org.ID, ws.ID, "ann"))
+	require.Equal(t, roles.Role(""), check("ann", ws.ID).WorkspaceRole)
+	require.ErrorIs(t, st.DeleteAccess(bg, org.ID, ws.ID, "ann"), storage.ErrNotFound)
+
+	require.NoError(t, st.SetAccess(bg, access(org.ID, ws2.ID, "ann", roles.WorkspaceAdmin)))
+	require.NoError(t, st.DeleteWorkspace(bg, org.ID, ws2.ID))
+	require.Equal(t, membership.Access{Role: roles.OrgAdmin, Grants: m.Grants, Deactivated: true}, check("ann", ws2.ID))
+
+	require.NoError(t, st.DeleteMember(bg, org.ID, "ann"))
+	_, err = st.CheckAccess(bg, org.ID, "ann", ws.ID)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+
+	require.NoError(t, st.DeleteOrganization(bg, org.ID))
+	_, err = st.CheckAccess(bg, org.ID, "owner", uuid.Nil)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = st.CheckAccess(bg, other.ID, "owner", otherWs.ID)
+	require.NoError(t, err, "the other organization is untouched")
+}
+
+func TestCheckAccessManyWorkspaces(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	require.NoError(t, st.InsertMember(bg, member(org.ID, "ann", roles.OrgMember)))
+	var wss []membership.Workspace
+	for i := range 40 {
+		ws := newWorkspace(t, st, org.ID, fmt.Sprintf("ws-%02d", i))
+		wss = append(wss, ws)
+		if i%2 == 0 {
+			require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, "ann", roles.WorkspaceViewer)))
+		}
+	}
+	for i, ws := range wss {
+		a, err := st.CheckAccess(bg, org.ID, "ann", ws.ID)
+		require.NoError(t, err)
+		require.True(t, a.WorkspaceFound)
+		require.Equal(t, i%2 == 0, a.WorkspaceRole == roles.WorkspaceViewer, "workspace %d", i)
+	}
+}
+
+func TestCheckAccessAllocatesNothing(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	ws := newWorkspace(t, st, org.ID, "Marketing")
+	require.NoError(t, st.InsertMember(bg, member(org.ID, "ann", roles.OrgMember)))
+	require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, "ann", roles.WorkspaceViewer)))
+	ctx, cancel := context.WithCancel(context.WithValue(bg, struct{ k int }{1}, "request"))
+	defer cancel()
+	cases := map[string]struct {
+		user string
+		ws   uuid.UUID
+	}{
+		"Allowed":   {"ann", ws.ID},
+		"NoAccess":  {"ann", newID(t)},
+		"OrgScope":  {"ann", uuid.Nil},
+		"Implicit":  {"owner", ws.ID},
+		"NonMember": {"nobody", ws.ID},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			allocs := testing.AllocsPerRun(1000, func() {
+				_, _ = st.CheckAccess(ctx, org.ID, c.user, c.ws)
+			})
+			require.Zero(t, allocs)
+		})
+	}
+}
+
+func TestPagesAreKeyset(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	ws := newWorkspace(t, st, org.ID, "Marketing")
+	want := []string{"owner"}
+	for i := range 9 {
+		u := fmt.Sprintf("user-%d", i)
+		want = append(want, u)
+		require.NoError(t, st.InsertMember(bg, member(org.ID, u, roles.OrgMember)))
+		require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, u, roles.WorkspaceViewer)))
+	}
+	// want is in user ID order already: "owner" < "user-0" < … < "user-8".
+
+	var got []string
+	page := storage.Page{Limit: 4}
+	for {
+		list, next, err := st.Members(bg, org.ID, membership.MemberFilter{}, page)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(list), 4)
+		for _, m := range list {
+			got = append(got, m.UserID)
+		}
+		if next == "" {
+			break
+		}
+		// A member inserted before the cursor does not shift the next page.
+		require.NoError(t, st.InsertMember(bg, member(org.ID, fmt.Sprint("a-", len(got)), roles.OrgMember)))
+		page.After = next
+	}
+	require.Equal(t, want, got)
+
+	rows, next, err := st.WorkspaceAccessList(bg, org.ID, ws.ID, storage.Page{Limit: 9})
+	require.NoError(t, err)
+	require.Len(t, rows, 9)
+	require.Empty(t, next, "a full last page has no next cursor")
+
+	_, _, err = st.Members(bg, org.ID, membership.MemberFilter{}, storage.Page{After: "%%%"})
+	require.ErrorIs(t, err, storage.ErrInvalidCursor)
+	_, _, err = st.Workspaces(bg, org.ID, storage.Page{After: storage.Cursor("not-an-id")})
+	require.ErrorIs(t, err, storage.ErrInvalidCursor)
+	_, _, err = st.Audit(bg, org.ID, membership.AuditFilter{}, storage.Page{Limit: -1})
+	require.ErrorIs(t, err, storage.ErrInvalidCursor)
+}
+
+func TestWorkspaceAndAuditPagesFollowIDs(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	var wantWs, wantEv []uuid.UUID
+	for i := range 7 {
+		wantWs = append(wantWs, newWorkspace(t, st, org.ID, fmt.Sprint("ws-", i)).ID)
+		e := audit(t, org.ID, "a")
+		require.NoError(t, st.AppendAudit(bg, e))
+		wantEv = append(wantEv, e.ID)
+	}
+	var gotWs, gotEv []uuid.UUID
+	for page := (storage.Page{Limit: 3}); ; {
+		list, next, err := st.Workspaces(bg, org.ID, page)
+		require.NoError(t, err)
+		for _, w := range list {
+			gotWs = append(gotWs, w.ID)
+		}
+		if next == "" {
+			break
+		}
+		page.After = next
+	}
+	for page := (storage.Page{Limit: 2}); ; {
+		list, next, err := st.Audit(bg, org.ID, membership.AuditFilter{}, page)
+		require.NoError(t, err)
+		for _, e := range list {
+			gotEv = append(gotEv, e.ID)
+		}
+		if next == "" {
+			break
+		}
+		page.After = next
+	}
+	require.Equal(t, wantWs, gotWs)
+	require.Equal(t, wantEv, gotEv)
+}
+
+func TestFiltersAndCounts(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	ws := newWorkspace(t, st, org.ID, "Marketing")
+	add := func(user string, role roles.Role, kind membership.Kind, licensed bool, email string) {
+		m := member(org.ID, user, role)
+		m.Kind, m.Licensed, m.Email = kind, licensed, email
+		require.NoError(t, st.InsertMember(bg, m))
+	}
+	add("u1", roles.OrgAdmin, membership.KindCoworker, true, "Alice@acme.com")
+	add("u2", roles.OrgMember, membership.KindCoworker, true, "bob@acme.com")
+	add("u3", roles.OrgGuest, membership.KindGuest, false, "al@partner.io")
+	add("u4", roles.OrgMember, membership.KindCoworker, false, "carol@acme.com")
+	require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, "u2", roles.WorkspaceViewer)))
+	require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, "u3", roles.WorkspaceViewer)))
+
+	cases := []struct {
+		name string
+		f    membership.MemberFilter
+		want []string
+	}{
+		{"All", membership.MemberFilter{}, []string{"owner", "u1", "u2", "u3", "u4"}},
+		{"Role", membership.MemberFilter{Role: roles.OrgMember}, []string{"u2", "u4"}},
+		{"Kind", membership.MemberFilter{Kind: membership.KindGuest}, []string{"u3"}},
+		{"Licensed", membership.MemberFilter{LicensedOnly: true}, []string{"u1", "u2"}},
+		{"PrefixIgnoresASCIICase", membership.MemberFilter{Prefix: "AL"}, []string{"u1", "u3"}},
+		{"PrefixMatchesName", membership.MemberFilter{Prefix: "u4"}, []string{"u4"}},
+		{"Workspace", membership.MemberFilter{Workspace: ws.ID}, []string{"u2", "u3"}},
+		{"WorkspaceAndKind", membership.MemberFilter{Workspace: ws.ID, Kind: membership.KindCoworker}, []string{"u2"}},
+		{"RoleAndLicensed", membership.MemberFilter{Role: roles.OrgMember, LicensedOnly: true}, []string{"u2"}},
+		{"NoMatch", membership.MemberFilter{Role: roles.OrgOwner, Kind: membership.KindGuest}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			list, _, err := st.Members(bg, org.ID, c.f, storage.Page{})
+			require.NoError(t, err)
+			var got []string
+			for _, m := range list {
+				got = append(got, m.UserID)
+			}
+			require.Equal(t, c.want, got)
+			n, err := st.CountMembers(bg, org.ID, c.f)
+			require.NoError(t, err)
+			require.Equal(t, len(c.want), n)
+		})
+	}
+
+	// Counters follow updates and deletions.
+	m, err := st.Member(bg, org.ID, "u2")
+	require.NoError(t, err)
+	m.Role, m.Licensed, m.Kind = roles.OrgAdmin, false, membership.KindGuest
+	require.NoError(t, st.UpdateMember(bg, m))
+	require.NoError(t, st.DeleteMember(bg, org.ID, "u1"))
+	for f, want := range map[membership.MemberFilter]int{
+		{}:                              4,
+		{Role: roles.OrgAdmin}:          1,
+		{Role: roles.OrgMember}:         1,
+		{LicensedOnly: true}:            0,
+		{Kind: membership.KindGuest}:    2,
+		{Kind: membership.KindCoworker}: 2,
+	} {
+		n, err := st.CountMembers(bg, org.ID, f)
+		require.NoError(t, err)
+		require.Equal(t, want, n, "%+v", f)
+	}
+}
+
+func TestDeleteMemberRemovesItsAccessOnly(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	ws1 := newWorkspace(t, st, org.ID, "One")
+	ws2 := newWorkspace(t, st, org.ID, "Two")
+	for _, u := range []string{"ann", "bob"} {
+		require.NoError(t, st.InsertMember(bg, member(org.ID, u, roles.OrgMember)))
+		for _, ws := range []uuid.UUID{ws1.ID, ws2.ID} {
+			require.NoError(t, st.SetAccess(bg, access(org.ID, ws, u, roles.WorkspaceViewer)))
+		}
+	}
+	require.NoError(t, st.DeleteMember(bg, org.ID, "ann"))
+	require.ErrorIs(t, st.DeleteMember(bg, org.ID, "ann"), storage.ErrNotFound)
+	got, err := st.MemberAccess(bg, org.ID, "ann")
+	require.NoError(t, err)
+	require.Empty(t, got)
+	got, err = st.MemberAccess(bg, org.ID, "bob")
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.True(t, bytesLess(got[0].WorkspaceID, got[1].WorkspaceID), "ordered by workspace ID")
+	rows, _, err := st.WorkspaceAccessList(bg, org.ID, ws1.ID, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	require.Equal(t, "bob", rows[0].UserID)
+	orgs, _, err := st.UserOrganizations(bg, "ann", storage.Page{})
+	require.NoError(t, err)
+	require.Empty(t, orgs)
+}
+
+func bytesLess(a, b uuid.UUID) bool { return a.String() < b.String() }
+
+func TestUniquenessAndTenancy(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	other := newOrg(t, st)
+	ws := newWorkspace(t, st, org.ID, "Marketing")
+
+	dup := org
+	dup.Slug = "fresh"
+	require.ErrorIs(t, st.CreateOrganization(bg, dup), storage.ErrConflict, "ID taken")
+	dup = other
+	dup.ID = newID(t)
+	require.ErrorIs(t, st.CreateOrganization(bg, dup), storage.ErrConflict, "slug taken")
+	moved := org
+	moved.Slug = other.Slug
+	require.ErrorIs(t, st.UpdateOrganization(bg, moved), storage.ErrConflict)
+	require.ErrorIs(t, st.UpdateOrganization(bg, membership.Organization{ID: newID(t), Slug: "x"}), storage.ErrNotFound)
+
+	require.ErrorIs(t, st.CreateWorkspace(bg, membership.Workspace{ID: newID(t), OrgID: org.ID, Name: "Marketing"}), storage.ErrConflict)
+	require.ErrorIs(t, st.CreateWorkspace(bg, membership.Workspace{ID: newID(t), OrgID: newID(t), Name: "X"}), storage.ErrNotFound)
+	newWorkspace(t, st, other.ID, "Marketing") // names are unique per organization only
+	sales := newWorkspace(t, st, org.ID, "Sales")
+	sales.Name = "Marketing"
+	require.ErrorIs(t, st.UpdateWorkspace(bg, sales), storage.ErrConflict)
+	sales.Name = "Sales" // renaming to its own name is fine
+	require.NoError(t, st.UpdateWorkspace(bg, sales))
+	ws.Name = "Brand"
+	require.NoError(t, st.UpdateWorkspace(bg, ws))
+	newWorkspace(t, st, org.ID, "Marketing") // the old name is free again
+
+	// IDs of another organization are not found.
+	_, err := st.Workspace(bg, other.ID, ws.ID)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	wrongOrg := ws
+	wrongOrg.OrgID = other.ID
+	require.ErrorIs(t, st.UpdateWorkspace(bg, wrongOrg), storage.ErrNotFound)
+	require.ErrorIs(t, st.DeleteWorkspace(bg, other.ID, ws.ID), storage.ErrNotFound)
+	require.ErrorIs(t, st.SetAccess(bg, access(other.ID, ws.ID, "owner", roles.WorkspaceViewer)), storage.ErrNotFound)
+	require.ErrorIs(t, st.InsertMember(bg, member(org.ID, "owner", roles.OrgMember)), storage.ErrConflict)
+	require.ErrorIs(t, st.UpdateMember(bg, member(newID(t), "owner", roles.OrgMember)), storage.ErrNotFound)
+	require.ErrorIs(t, st.SetAccess(bg, access(org.ID, ws.ID, "nobody", roles.WorkspaceViewer)), storage.ErrNotFound)
+
+	e := audit(t, org.ID, "x")
+	require.NoError(t, st.AppendAudit(bg, e))
+	require.ErrorIs(t, st.AppendAudit(bg, e), storage.ErrConflict)
+	list, _, err := st.Audit(bg, other.ID, membership.AuditFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Empty(t, list)
+}
+
+func TestReturnedValuesShareNoMemory(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	got, err := st.Organization(bg, org.ID)
+	require.NoError(t, err)
+	got.Settings.Domains[0] = "evil.com"
+	again, err := st.Organization(bg, org.ID)
+	require.NoError(t, err)
+	require.Equal(t, "acme.com", again.Settings.Domains[0])
+
+	e := audit(t, org.ID, "x")
+	require.NoError(t, st.AppendAudit(bg, e))
+	e.After["k"] = "changed"
+	list, _, err := st.Audit(bg, org.ID, membership.AuditFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Equal(t, "v", list[0].After["k"])
+
+	m := message(t, org.ID, time.Now())
+	require.NoError(t, st.Enqueue(bg, m))
+	m.Payload[0] = 'X'
+	msgs, err := st.Claim(bg, m.Channel, time.Now(), time.Minute, 1)
+	require.NoError(t, err)
+	require.Equal(t, `{}`, string(msgs[0].Payload))
+}
+
+func TestDeleteOrganizationRemovesEverythingOfIt(t *testing.T) {
+	st := memstore.New()
+	org := newOrg(t, st)
+	other := newOrg(t, st)
+	ws := newWorkspace(t, st, org.ID, "Marketing")
+	require.NoError(t, st.SetAccess(bg, access(org.ID, ws.ID, "owner", roles.WorkspaceViewer)))
+	require.NoError(t, st.AppendAudit(bg, audit(t, org.ID, "x")))
+	require.NoError(t, st.Enqueue(bg, message(t, org.ID, time.Now())))
+
+	require.NoError(t, st.DeleteOrganization(bg, org.ID))
+	require.ErrorIs(t, st.DeleteOrganization(bg, org.ID), storage.ErrNotFound)
+	_, err := st.Organization(bg, org.ID)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = st.OrganizationBySlug(bg, org.Slug)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = st.Workspace(bg, org.ID, ws.ID)
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = st.Member(bg, org.ID, "owner")
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	events, _, err := st.Audit(bg, org.ID, membership.AuditFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Empty(t, events)
+	orgs, _, err := st.UserOrganizations(bg, "owner", storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, orgs, 1)
+	require.Equal(t, other.ID, orgs[0].ID)
+	msgs, err := st.Claim(bg, membership.ChannelEvents, time.Now(), time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1, "the outbox outlives the organization")
+
+	// The slug can be used again.
+	again := org
+	again.ID = newID(t)
+	require.NoError(t, st.CreateOrganization(bg, again))
+}
+
+func TestUserOrganizationsPages(t *testing.T) {
+	st := memstore.New()
+	var want []uuid.UUID
+	for range 5 {
+		want = append(want, newOrg(t, st).ID)
+	}
+	var got []uuid.UUID
+	for page := (storage.Page{Limit: 2}); ; {
+		list, next, err := st.UserOrganizations(bg, "owner", page)
+		require.NoError(t, err)
+		for _, o := range list {
+			got = append(got, o.ID)
+		}
+		if next == "" {
+			break
+		}
+		page.After = next
+	}
+	require.Equal(t, want, got)
+}
+
+func TestOutbox(t *testing.T) {
+	st := memstore.New()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	older, newer, mail := message(t, uuid.Nil, t0), message(t, uuid.Nil, t0.Add(time.Second)), message(t, uuid.Nil, t0)
+	mail.Channel = membership.ChannelMail
+	require.NoError(t, st.Enqueue(bg, newer, older, mail))
+	require.ErrorIs(t, st.Enqueue(bg, message(t, uuid.Nil, t0), older), storage.ErrConflict)
+
+	msgs, err := st.Claim(bg, membership.ChannelEvents, t0, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1, "newer is not due yet")
+	require.Equal(t, older.ID, msgs[0].ID)
+	require.Equal(t, 1, msgs[0].Attempts)
+	require.Equal(t, t0.Add(time.Minute), msgs[0].NextAttempt)
+
+	now := t0.Add(2 * time.Second)
+	msgs, err = st.Claim(bg, membership.ChannelEvents, now, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1, "older is leased")
+	require.Equal(t, newer.ID, msgs[0].ID)
+
+	require.NoError(t, st.Retry(bg, older.ID, now, "handler failed"))
+	require.NoError(t, st.Ack(bg, newer.ID))
+	require.NoError(t, st.Ack(bg, newer.ID), "acking twice is fine")
+	require.NoError(t, st.Retry(bg, newer.ID, now, "gone"), "retrying a gone message is fine")
+
+	msgs, err = st.Claim(bg, membership.ChannelEvents, now, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	require.Equal(t, older.ID, msgs[0].ID)
+	require.Equal(t, 2, msgs[0].Attempts)
+	require.Equal(t, "handler failed", msgs[0].LastError)
+
+	msgs, err = st.Claim(bg, membership.ChannelMail, now, time.Minute, 1)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	require.Equal(t, mail.ID, msgs[0].ID)
+
+	// Limit and order with several due messages.
+	st = memstore.New()
+	var ids []uuid.UUID
+	for i := range 5 {
+		m := message(t, uuid.Nil, t0.Add(time.Duration(4-i)*time.Second))
+		require.NoError(t, st.Enqueue(bg, m))
+		ids = append([]uuid.UUID{m.ID}, ids...)
+	}
+	msgs, err = st.Claim(bg, membership.ChannelEvents, now.Add(time.Hour), time.Minute, 3)
+	require.NoError(t, err)
+	require.Len(t, msgs, 3)
+	for i, m := range msgs {
+		require.Equal(t, ids[i], m.ID, "oldest first")
+	}
+}
+
+func TestInTransaction(t *testing.T) {
+	st := memstore.New()
+	other := memstore.New()
+	require.False(t, st.InTransaction(bg))
+	var stale context.Context
+	require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
+		stale = ctx
+		require.True(t, st.InTransaction(ctx))
+		require.False(t, other.InTransaction(ctx), "another store's transaction is not joined")
+		require.False(t, st.InTransaction(bg))
+		return nil
+	}))
+	require.False(t, st.InTransaction(stale), "an ended transaction")
+}
