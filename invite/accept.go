@@ -1,0 +1,170 @@
+package invite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
+)
+
+// Invitee is the signed-in user accepting an invitation or joining with a
+// link, as the host's identity provider knows them.
+type Invitee struct {
+	UserID string
+	Email  string
+	// EmailVerified must be true (unless Options.AllowUnverifiedEmail):
+	// the host has proven that the user owns Email.
+	EmailVerified bool
+	Name          string
+}
+
+// Accept accepts the invitation token opens on behalf of in (a link token
+// is passed to Join). In one transaction, it marks the invitation accepted,
+// adds the member with the invitation's role, workspace roles and grants,
+// and writes the audit events. The inviter's authority is checked again as
+// it stands now: an inviter who has since lost it no longer grants it
+// (ErrForbidden). A user who is already a member keeps their membership and
+// the invitation is marked accepted.
+//
+// Errors: ErrInvalidToken, ErrExpired, ErrRevoked, ErrAlreadyUsed,
+// ErrRejected, ErrEmailNotVerified, ErrEmailMismatch (in's email does not
+// have the invitation's canonical key), ErrForbidden, ErrSeatLimit,
+// ErrGuestsNotAllowed, ErrWorkspaceRequired.
+func (s *Service) Accept(ctx context.Context, token string, in Invitee) (membership.Member, error) {
+	if err := s.ready(); err != nil {
+		return membership.Member{}, err
+	}
+	t, err := ParseToken(token)
+	if err != nil {
+		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
+	}
+	if t.Kind == KindLink {
+		return s.join(ctx, t, in)
+	}
+	inv, err := s.invitationByToken(ctx, t)
+	if err != nil {
+		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
+	}
+	var out membership.Member
+	err = s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationAccepted, func(ctx context.Context, o *op) error {
+		o.Target(inv.EmailKey)
+		inv, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
+		if err != nil {
+			return tokenLookup(err)
+		}
+		if !t.Matches(inv.TokenHash) {
+			return fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
+		}
+		if err := invitationUsable(inv, o.Now); err != nil {
+			return err
+		}
+		addr, err := s.checkInvitee(in)
+		if err != nil {
+			return err
+		}
+		if addr.Key != inv.EmailKey {
+			return fmt.Errorf("%w: the invitation is for another address", ErrEmailMismatch)
+		}
+		m, err := s.ms.Member(ctx, o.Org.ID, in.UserID)
+		existing := err == nil
+		switch {
+		case existing:
+		case errors.Is(err, ErrNotFound):
+			ws, err := s.liveWorkspaces(ctx, o.Org.ID, inv.Workspaces)
+			if err != nil {
+				return err
+			}
+			m, err = s.m.Admit(ctx, o.Op, inv.InvitedBy, membership.NewMember{UserID: in.UserID,
+				Email: addr.ASCII, Name: in.Name, Role: inv.Role, Grants: inv.Grants, Workspaces: ws})
+			if err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		inv.Status, inv.AcceptedBy, inv.DecidedAt, inv.UpdatedAt = StatusAccepted, in.UserID, o.Now, o.Now
+		inv.SealedToken, inv.KeyID = nil, ""
+		if err := s.st.UpdateInvitation(ctx, inv); err != nil {
+			return err
+		}
+		r := invitationRecord(EventInvitationAccepted, inv, nil)
+		r.UserID = in.UserID
+		r.After["user"] = in.UserID
+		if existing {
+			r.After["already_member"] = "true"
+		}
+		out = m
+		return o.RecordAs(ctx, in.UserID, r)
+	})
+	return out, err
+}
+
+// checkInvitee checks that in may accept anything at all and returns its
+// parsed address.
+func (s *Service) checkInvitee(in Invitee) (Address, error) {
+	if in.UserID == "" {
+		return Address{}, fmt.Errorf("%w: empty user ID", ErrInvalidInput)
+	}
+	if !in.EmailVerified && !s.opts.AllowUnverifiedEmail {
+		return Address{}, fmt.Errorf("%w: verify your email address first", ErrEmailNotVerified)
+	}
+	a, err := ParseEmail(in.Email)
+	if err != nil || a.Name != "" {
+		return Address{}, fmt.Errorf("%w: the user's email is not a valid address", ErrEmailMismatch)
+	}
+	return a, nil
+}
+
+// liveWorkspaces drops from ws the workspaces deleted since the invitation.
+func (s *Service) liveWorkspaces(ctx context.Context, org uuid.UUID, ws map[uuid.UUID]roles.Role) (map[uuid.UUID]roles.Role, error) {
+	out := make(map[uuid.UUID]roles.Role, len(ws))
+	for id, r := range ws {
+		_, err := s.ms.Workspace(ctx, org, id)
+		switch {
+		case err == nil:
+			out[id] = r
+		case !errors.Is(err, ErrNotFound):
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Reject declines the invitation token opens. The token proves the
+// decliner received the invitation; no sign-in is needed. Errors:
+// ErrInvalidToken, ErrExpired, ErrRevoked, ErrAlreadyUsed, ErrRejected.
+func (s *Service) Reject(ctx context.Context, token string) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
+	t, err := ParseToken(token)
+	if err != nil {
+		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
+	}
+	inv, err := s.invitationByToken(ctx, t)
+	if err != nil {
+		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
+	}
+	return s.mutate(ctx, "", inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
+		o.Target(inv.EmailKey)
+		inv, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
+		if err != nil {
+			return tokenLookup(err)
+		}
+		if !t.Matches(inv.TokenHash) {
+			return fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
+		}
+		if err := invitationUsable(inv, o.Now); err != nil {
+			return err
+		}
+		inv.Status, inv.DecidedAt, inv.UpdatedAt = StatusRejected, o.Now, o.Now
+		inv.SealedToken, inv.KeyID = nil, ""
+		if err := s.st.UpdateInvitation(ctx, inv); err != nil {
+			return err
+		}
+		return o.RecordAs(ctx, "", invitationRecord(EventInvitationRejected, inv, nil))
+	})
+}

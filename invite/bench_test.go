@@ -1,0 +1,103 @@
+package invite_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/rosterkit/roster/invite"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/memstore"
+	"github.com/rosterkit/roster/roles"
+)
+
+// benchSetup makes a memstore, both Services and an organization owned by
+// "owner", with no quotas.
+func benchSetup(b *testing.B) (context.Context, *membership.Service, *invite.Service, membership.Organization) {
+	b.Helper()
+	ctx := context.Background()
+	st := memstore.New()
+	m := membership.New(st, membership.Options{})
+	iv := invite.New(st, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1})
+	org, err := m.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Bench", Slug: "bench", OwnerEmail: "owner@example.com"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ctx, m, iv, org
+}
+
+// BenchmarkTokenVerify parses a token and compares its digest: what
+// happens before any store look-up.
+func BenchmarkTokenVerify(b *testing.B) {
+	ctx, _, iv, org := benchSetup(b)
+	res, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: "ann@example.com"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, digest := res.Addresses[0].Token, res.Addresses[0].Invitation.TokenHash
+	b.Run("Valid", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			t, err := invite.ParseToken(tok)
+			if err != nil || !t.Matches(digest) {
+				b.Fatal("token does not verify")
+			}
+		}
+	})
+	bad := []byte(tok)
+	bad[20] ^= 1
+	b.Run("Mistyped", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := invite.ParseToken(string(bad)); err == nil {
+				b.Fatal("a mistyped token verified")
+			}
+		}
+	})
+}
+
+// BenchmarkInviteBatch10 invites ten new addresses in one request: one
+// transaction on memstore.
+func BenchmarkInviteBatch10(b *testing.B) {
+	ctx, _, iv, org := benchSetup(b)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		emails := ""
+		for range 10 {
+			emails += fmt.Sprintf("user%d@example.com,", n)
+			n++
+		}
+		if _, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: emails, Role: roles.OrgMember}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAccept accepts one invitation: token check, look-up, member
+// insert, invitation update and audit, in one transaction on memstore.
+func BenchmarkAccept(b *testing.B) {
+	ctx, _, iv, org := benchSetup(b)
+	var tokens []string
+	for i := 0; len(tokens) < b.N; i += 10 {
+		emails := ""
+		for j := range 10 {
+			emails += fmt.Sprintf("user%d@example.com,", i+j)
+		}
+		res, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: emails})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range res.Addresses {
+			tokens = append(tokens, r.Token)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		user := fmt.Sprintf("user%d", i)
+		if _, err := iv.Accept(ctx, tokens[i], invite.Invitee{UserID: user, Email: user + "@example.com", EmailVerified: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+// Package invite brings people into organizations: email invitations with
+// secret tokens, batches typed into an "Invite" dialog, shareable invite
+// links, and the delivery of invitation emails through a transactional
+// outbox.
+//
+// # Inviting
+//
+// A Service sits beside a membership.Service over the same store:
+//
+//	iv := invite.New(st, m, invite.Options{Mailer: mailer, Key: key, BaseURL: "https://app.example.com/invite/"})
+//	res, err := iv.Invite(ctx, "user-1", org.ID, invite.Request{
+//		Emails: "ann@acme.com; Bob <bob@partner.io>",
+//		Role:   roles.OrgMember,
+//		Workspaces: map[uuid.UUID]roles.Role{ws.ID: roles.WorkspaceContributor},
+//	})
+//
+// A batch is all or nothing: one bad entry gives a *BatchError naming each
+// bad entry, and nothing is saved or sent. Addresses are de-duplicated on a
+// canonical key (ASCII letters of the local part lower-cased, the domain in
+// lower-case IDNA form); an address with a pending invitation is invited
+// again with a fresh token, and a member's address is skipped.
+//
+// Who may invite: members holding the invite permission, by role or grant,
+// or every co-worker when the organization lets members invite; guests
+// never. Nobody gives a role, workspace role or grant above their own, and
+// the inviter's authority is checked again when the invitation is
+// accepted.
+//
+// # Accepting
+//
+// The accept page calls Preview (it changes nothing), then Accept with the
+// signed-in user. An invitation is accepted only by a user whose verified
+// email has the invited address's canonical key; it is accepted at most
+// once, never after expiry (7 days by default), revocation or rejection.
+//
+//	member, err := iv.Accept(ctx, token, invite.Invitee{UserID: "user-2", Email: "ann@acme.com", EmailVerified: true})
+//
+// Pages should show on GET and accept on POST: mail scanners open links.
+//
+// # Links
+//
+// CreateLink makes a shareable link with a role, workspaces, a use cap,
+// an expiry and allowed email domains; Join (or Accept) admits a verified
+// user through it. Joins are counted exactly under concurrency;
+// RegenerateLink and RevokeLink kill the old token.
+//
+// # Tokens
+//
+// A token is a prefix ("rsti_" for invitations, "rstl_" for links), 256
+// random bits in base62 and a CRC32 checksum: a mistyped or truncated
+// token fails in ParseToken without a store look-up, and leaked tokens are
+// recognizable by secret scanners. Stores keep only its SHA-256 digest
+// and, when the host configures a Key, the token sealed with
+// XChaCha20-Poly1305 so that an admin can copy the URL again
+// (InvitationURL, LinkURL). Tokens never appear in errors, logs, audit
+// events or host events.
+//
+// # Limits, audit and delivery
+//
+// Seats count members plus pending invitations; daily quotas count
+// invitation emails per organization and per inviter. Every change and
+// every refused attempt is audited in the same transaction. Emails are
+// written to the outbox with the invitation and sent after commit through
+// the host's Mailer (at least once, with an ID to drop duplicates); a
+// rolled-back invitation sends nothing.
+package invite

@@ -1,0 +1,62 @@
+package invite
+
+import (
+	"errors"
+
+	"github.com/rosterkit/roster/membership"
+)
+
+// Errors returned by the Service. Each is wrapped with context; test with
+// errors.Is. No message carries a token, a sealed token or a key.
+var (
+	// ErrInvalidEmail: an address that is not a plain, deliverable email
+	// address. A BatchError wraps it once per bad entry.
+	ErrInvalidEmail = errors.New("roster: invalid email address")
+	// ErrEmptyBatch: an invitation request without any address.
+	ErrEmptyBatch = errors.New("roster: no email address to invite")
+	// ErrBatchTooLarge: more addresses than the batch limit.
+	ErrBatchTooLarge = errors.New("roster: too many email addresses in one batch")
+	// ErrInvalidToken: a token that is malformed, mistyped, truncated, of
+	// the wrong kind, or unknown. It never says which.
+	ErrInvalidToken = errors.New("roster: invalid invitation token")
+	// ErrExpired: the invitation or link has expired.
+	ErrExpired = errors.New("roster: invitation expired")
+	// ErrRevoked: the invitation or link was revoked.
+	ErrRevoked = errors.New("roster: invitation revoked")
+	// ErrAlreadyUsed: the invitation was already accepted.
+	ErrAlreadyUsed = errors.New("roster: invitation already used")
+	// ErrRejected: the invitee declined the invitation.
+	ErrRejected = errors.New("roster: invitation rejected")
+	// ErrUsedUp: the link has no use left.
+	ErrUsedUp = errors.New("roster: invite link used up")
+	// ErrEmailMismatch: the accepting user's email is not the invited one.
+	ErrEmailMismatch = errors.New("roster: email does not match the invitation")
+	// ErrEmailNotVerified: the accepting user's email is not verified.
+	ErrEmailNotVerified = errors.New("roster: email not verified")
+	// ErrDomainNotAllowed: the user's email domain may not join with the link.
+	ErrDomainNotAllowed = errors.New("roster: email domain not allowed by the link")
+	// ErrRateLimited: the organization or the inviter has sent as many
+	// invitations as the daily limit allows.
+	ErrRateLimited = errors.New("roster: invitation rate limit reached")
+	// ErrLinksDisabled: the organization turned invite links off.
+	ErrLinksDisabled = errors.New("roster: invite links are disabled")
+	// ErrNoKey: the token cannot be shown again, because no key was
+	// configured when it was made, or its key is no longer configured.
+	ErrNoKey = errors.New("roster: token not recoverable without its key")
+	// ErrInvalidOptions: the Service was built with unusable Options (a key
+	// of the wrong size, a base URL that is not absolute https…).
+	ErrInvalidOptions = errors.New("roster: invalid invite options")
+)
+
+// Errors shared with the membership package: the same values, so either
+// name works with errors.Is.
+var (
+	ErrNotFound          = membership.ErrNotFound
+	ErrConflict          = membership.ErrConflict
+	ErrForbidden         = membership.ErrForbidden
+	ErrInvalidRole       = membership.ErrInvalidRole
+	ErrInvalidInput      = membership.ErrInvalidInput
+	ErrSeatLimit         = membership.ErrSeatLimit
+	ErrWorkspaceRequired = membership.ErrWorkspaceRequired
+	ErrGuestsNotAllowed  = membership.ErrGuestsNotAllowed
+)

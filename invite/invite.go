@@ -1,0 +1,275 @@
+package invite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
+)
+
+// Request is one click of an "Invite" button: addresses and what they get.
+type Request struct {
+	// Emails is a typed list: addresses separated by commas, semicolons,
+	// spaces or newlines, each "ann@acme.com" or "Ann <ann@acme.com>".
+	Emails string
+	// List holds more addresses, one per element.
+	List []string
+	// Role is the org role; "" means the catalog's default. People outside
+	// the organization's co-worker domains get the guest role.
+	Role roles.Role
+	// Workspaces gives workspace roles, by workspace ID.
+	Workspaces map[uuid.UUID]roles.Role
+	// Grants are extra org permissions (billing, API access…).
+	Grants roles.PermSet
+}
+
+// Outcome says what an invitation request did for one address.
+type Outcome string
+
+// Outcomes.
+const (
+	Invited       Outcome = "invited"        // a new invitation was sent
+	Reinvited     Outcome = "reinvited"      // a pending one was refreshed and sent again
+	AlreadyMember Outcome = "already_member" // nothing sent
+)
+
+// Result reports an invitation request, one entry per distinct address, in
+// the order typed.
+type Result struct {
+	Addresses []AddressResult
+}
+
+// AddressResult is the outcome for one address.
+type AddressResult struct {
+	Address Address
+	Outcome Outcome
+	// Invitation is the invitation sent (zero for AlreadyMember).
+	Invitation Invitation
+	// Token and URL accept the invitation. They are secrets meant for the
+	// inviter only (to copy the URL); never log them.
+	Token string
+	URL   string
+}
+
+// Invite invites every address of req into org, on behalf of actor, in one
+// transaction: all are invited or none. An address with a pending
+// invitation is re-invited: its token is replaced (the old one stops
+// working), its expiry extended and its role, workspaces and grants set to
+// req's. An address of a member is reported and skipped.
+//
+// actor must be allowed to invite (the invite permission by role or grant,
+// or the org's "members may invite"; guests never) and to give everything
+// in req (ErrForbidden). Errors: ErrEmptyBatch, ErrBatchTooLarge, a
+// *BatchError (ErrInvalidEmail) naming each bad entry, ErrInvalidRole,
+// ErrNotFound (a workspace of another organization), ErrWorkspaceRequired,
+// ErrGuestsNotAllowed, ErrSeatLimit (members plus pending invitations would
+// exceed the seats), ErrRateLimited.
+func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req Request) (Result, error) {
+	if err := s.ready(); err != nil {
+		return Result{}, err
+	}
+	addrs, err := ParseBatch(req.Emails, req.List, s.opts.BatchLimit)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s: %w", EventInvitationCreated, err)
+	}
+	if err := s.throttle(ctx, actor, org, EventInvitationCreated, len(addrs)); err != nil {
+		return Result{}, err
+	}
+	var res Result
+	err = s.mutate(ctx, actor, org, EventInvitationCreated, func(ctx context.Context, o *op) error {
+		res = Result{Addresses: make([]AddressResult, 0, len(addrs))}
+		o.Target(batchTarget(addrs))
+		if err := s.m.MayInvite(o.Op, o.Actor); err != nil {
+			return err
+		}
+		var extraSeats, sends int
+		for _, a := range addrs {
+			r, seat, err := s.plan(ctx, o, a, req)
+			if err != nil {
+				return err
+			}
+			if seat {
+				extraSeats++
+			}
+			if r.Outcome != AlreadyMember {
+				sends++
+			}
+			res.Addresses = append(res.Addresses, r)
+		}
+		if err := s.checkSeats(ctx, o, extraSeats); err != nil {
+			return err
+		}
+		if err := s.spend(ctx, o, sends); err != nil {
+			return err
+		}
+		for i := range res.Addresses {
+			if err := s.send(ctx, o, &res.Addresses[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// plan decides what to do for one address and prepares the invitation;
+// seat reports whether it takes a seat not taken before.
+func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (AddressResult, bool, error) {
+	r := AddressResult{Address: a}
+	as, kind, err := s.m.Resolve(ctx, o.Op, o.Actor, membership.Assignment{
+		Email: a.ASCII, Role: req.Role, Grants: req.Grants, Workspaces: req.Workspaces})
+	if err != nil {
+		return r, false, fmt.Errorf("inviting %q: %w", clipEntry(a.Email), err)
+	}
+	if _, found, err := s.memberByEmail(ctx, o.Org.ID, a); err != nil {
+		return r, false, err
+	} else if found {
+		r.Outcome = AlreadyMember
+		return r, false, nil
+	}
+	inv, err := s.st.PendingInvitation(ctx, o.Org.ID, a.Key)
+	seat := false
+	switch {
+	case err == nil:
+		if err := s.mayChange(o, inv.Role, inv.Grants); err != nil {
+			return r, false, err
+		}
+		r.Outcome = Reinvited
+		seat = inv.StatusAt(o.Now) == StatusExpired
+		if a.Name != "" {
+			inv.Name = a.Name
+		}
+	case errors.Is(err, ErrNotFound):
+		r.Outcome, seat = Invited, true
+		inv = Invitation{ID: newID(), OrgID: o.Org.ID, Email: a.Email, EmailKey: a.Key, Name: a.Name,
+			Status: StatusPending, CreatedAt: o.Now}
+	default:
+		return r, false, err
+	}
+	inv.Role, inv.Kind, inv.Grants, inv.Workspaces = as.Role, kind, as.Grants, as.Workspaces
+	inv.InvitedBy = o.Actor.UserID
+	r.Invitation = inv
+	return r, seat, nil
+}
+
+// send gives r's invitation a fresh token and expiry, saves it, audits it
+// and queues its email.
+func (s *Service) send(ctx context.Context, o *op, r *AddressResult) error {
+	if r.Outcome == AlreadyMember {
+		return nil
+	}
+	inv := &r.Invitation
+	tok, err := s.issue(o, inv)
+	if err != nil {
+		return err
+	}
+	inv.Sends++
+	inv.SentAt = o.Now
+	action := EventInvitationCreated
+	if r.Outcome == Invited {
+		err = s.st.InsertInvitation(ctx, *inv)
+	} else {
+		action = EventInvitationRefreshed
+		err = s.st.UpdateInvitation(ctx, *inv)
+	}
+	if err != nil {
+		return fmt.Errorf("saving the invitation of %q: %w", clipEntry(inv.Email), err)
+	}
+	if err := o.Record(ctx, invitationRecord(action, *inv, nil)); err != nil {
+		return err
+	}
+	if err := s.queueMail(ctx, o, *inv, tok, r.Outcome != Invited); err != nil {
+		return err
+	}
+	r.Token, r.URL = tok, s.url(tok)
+	return nil
+}
+
+// issue gives inv a new token: hash, sealed copy and expiry. It returns the
+// token.
+func (s *Service) issue(o *op, inv *Invitation) (string, error) {
+	tok, err := newToken(s.opts.Rand, KindInvitation)
+	if err != nil {
+		return "", err
+	}
+	sealed, keyID, err := s.keys.seal(s.opts.Rand, KindInvitation, inv.ID, tok)
+	if err != nil {
+		return "", err
+	}
+	inv.TokenHash, inv.SealedToken, inv.KeyID = hashToken(tok), sealed, keyID
+	inv.ExpiresAt = o.Now.Add(s.opts.TTL)
+	inv.UpdatedAt = o.Now
+	return tok, nil
+}
+
+// memberByEmail finds the member of org whose email has a's canonical key.
+func (s *Service) memberByEmail(ctx context.Context, org uuid.UUID, a Address) (membership.Member, bool, error) {
+	local := a.Email[:strings.LastIndexByte(a.Email, '@')+1]
+	page := storagePage("", 100)
+	for {
+		ms, next, err := s.ms.Members(ctx, org, membership.MemberFilter{Prefix: local}, page)
+		if err != nil {
+			return membership.Member{}, false, err
+		}
+		for _, m := range ms {
+			if ma, err := ParseEmail(m.Email); err == nil && ma.Key == a.Key {
+				return m, true, nil
+			}
+		}
+		if next == "" || len(ms) == 0 {
+			return membership.Member{}, false, nil
+		}
+		page = storagePage(next, 100)
+	}
+}
+
+// invitationRecord is the audit record of an invitation change: what it
+// gives, never its token.
+func invitationRecord(action string, inv Invitation, before map[string]string) membership.Record {
+	return membership.Record{Action: action, Target: inv.EmailKey, Before: before, After: invitationFields(inv)}
+}
+
+func invitationFields(inv Invitation) map[string]string {
+	return map[string]string{
+		"invitation": inv.ID.String(),
+		"email":      inv.EmailKey,
+		"role":       string(inv.Role),
+		"kind":       string(inv.Kind),
+		"grants":     inv.Grants.String(),
+		"workspaces": workspaceList(inv.Workspaces),
+		"invited_by": inv.InvitedBy,
+		"expires_at": inv.ExpiresAt.Format("2006-01-02T15:04:05Z07:00"),
+		"status":     string(inv.Status),
+	}
+}
+
+// workspaceList renders workspace roles as "id=role,…" in ID order.
+func workspaceList(ws map[uuid.UUID]roles.Role) string {
+	ids := sortedIDs(ws)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id.String() + "=" + string(ws[id])
+	}
+	return strings.Join(parts, ",")
+}
+
+// batchTarget names a batch for the audit trail: its addresses, clipped.
+func batchTarget(addrs []Address) string {
+	keys := make([]string, len(addrs))
+	for i, a := range addrs {
+		keys[i] = a.Key
+	}
+	t := strings.Join(keys, ",")
+	if len(t) > 500 {
+		t = t[:500] + "…(" + strconv.Itoa(len(addrs)) + " addresses)"
+	}
+	return strings.ToValidUTF8(t, "")
+}

@@ -1,0 +1,117 @@
+package invite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/rosterkit/roster/membership"
+)
+
+// Join adds in to the organization of the link token opens, with the
+// link's role and workspaces, on the authority of the link's creator as it
+// stands now. The user's email must be verified (unless
+// Options.AllowUnverifiedEmail) and its domain allowed by the link. Joins
+// are counted exactly, also when many users race for the last use. A user
+// who is already a member keeps their membership and uses nothing.
+//
+// Errors: ErrInvalidToken, ErrLinksDisabled, ErrRevoked, ErrExpired,
+// ErrUsedUp, ErrEmailNotVerified, ErrDomainNotAllowed, ErrForbidden,
+// ErrSeatLimit (members plus pending invitations fill the seats),
+// ErrGuestsNotAllowed, ErrWorkspaceRequired.
+func (s *Service) Join(ctx context.Context, token string, in Invitee) (membership.Member, error) {
+	if err := s.ready(); err != nil {
+		return membership.Member{}, err
+	}
+	t, err := ParseToken(token)
+	if err != nil {
+		return membership.Member{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
+	}
+	return s.join(ctx, t, in)
+}
+
+func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Member, error) {
+	l, err := s.linkByToken(ctx, t)
+	if err != nil {
+		return membership.Member{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
+	}
+	var out membership.Member
+	err = s.mutate(ctx, in.UserID, l.OrgID, EventLinkJoined, func(ctx context.Context, o *op) error {
+		o.Target(l.ID.String())
+		l, err := s.st.Link(ctx, o.Org.ID, l.ID)
+		if err != nil {
+			return tokenLookup(err)
+		}
+		if !t.Matches(l.TokenHash) {
+			return fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
+		}
+		if err := linkUsable(l, o.Org.Settings.LinksDisabled, o.Now); err != nil {
+			return err
+		}
+		addr, err := s.checkInvitee(in)
+		if err != nil {
+			return err
+		}
+		if !domainAllowed(addr.Domain, l.AllowedDomains) {
+			return fmt.Errorf("%w: %s", ErrDomainNotAllowed, addr.Domain)
+		}
+		if m, err := s.ms.Member(ctx, o.Org.ID, in.UserID); err == nil {
+			out = m
+			return nil
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		// A pending invitation of the same address already holds a seat;
+		// joining answers it.
+		inv, err := s.st.PendingInvitation(ctx, o.Org.ID, addr.Key)
+		invited := err == nil && inv.StatusAt(o.Now) == StatusPending
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if !invited {
+			if err := s.checkSeats(ctx, o, 1); err != nil {
+				return err
+			}
+		}
+		ws, err := s.liveWorkspaces(ctx, o.Org.ID, l.Workspaces)
+		if err != nil {
+			return err
+		}
+		m, err := s.m.Admit(ctx, o.Op, l.CreatedBy, membership.NewMember{UserID: in.UserID,
+			Email: addr.ASCII, Name: in.Name, Role: l.Role, Workspaces: ws})
+		if err != nil {
+			return err
+		}
+		if err := s.st.UseLink(ctx, o.Org.ID, l.ID); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return fmt.Errorf("%w: all %d uses taken", ErrUsedUp, l.MaxUses)
+			}
+			return err
+		}
+		l.Uses++
+		if invited {
+			inv.Status, inv.AcceptedBy, inv.DecidedAt, inv.UpdatedAt = StatusAccepted, in.UserID, o.Now, o.Now
+			inv.SealedToken, inv.KeyID = nil, ""
+			if err := s.st.UpdateInvitation(ctx, inv); err != nil {
+				return err
+			}
+			ir := invitationRecord(EventInvitationAccepted, inv, nil)
+			ir.UserID = in.UserID
+			ir.After["user"] = in.UserID
+			ir.After["link"] = l.ID.String()
+			if err := o.RecordAs(ctx, in.UserID, ir); err != nil {
+				return err
+			}
+		}
+		r := linkRecord(EventLinkJoined, l)
+		r.UserID = in.UserID
+		r.After["user"] = in.UserID
+		r.After["email"] = addr.Key
+		out = m
+		return o.RecordAs(ctx, in.UserID, r)
+	})
+	if err != nil {
+		return membership.Member{}, err
+	}
+	return out, nil
+}

@@ -1,0 +1,100 @@
+package invite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+)
+
+// op is a membership.Op that remembers its target, so that a refusal the
+// membership package does not audit can be audited here.
+type op struct {
+	*membership.Op
+	target string
+}
+
+// Target names what the operation acts on.
+func (o *op) Target(t string) {
+	o.target = t
+	o.Op.Target(t)
+}
+
+// mutate runs fn as one mutation of org (see membership.Service.Mutate),
+// audits refusals specific to invitations, and delivers mail after commit.
+func (s *Service) mutate(ctx context.Context, actor string, org uuid.UUID, action string, fn func(ctx context.Context, o *op) error) error {
+	if err := s.ready(); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	var target string
+	err := s.m.Mutate(ctx, actor, org, action, func(ctx context.Context, mo *membership.Op) error {
+		o := &op{Op: mo}
+		err := fn(ctx, o)
+		target = o.target
+		return err
+	})
+	if err != nil {
+		if deniedHere(err) {
+			s.recordDenied(ctx, actor, org, action, target, err)
+		}
+		return err
+	}
+	s.afterCommit(ctx)
+	return nil
+}
+
+// deniedHere reports refusals that membership.Service.Mutate does not
+// audit itself (it audits ErrForbidden, ErrLastOwner and ErrSeatLimit).
+func deniedHere(err error) bool {
+	if errors.Is(err, ErrForbidden) || errors.Is(err, ErrSeatLimit) || errors.Is(err, membership.ErrLastOwner) {
+		return false
+	}
+	for _, e := range []error{ErrRateLimited, ErrLinksDisabled, ErrEmailMismatch, ErrEmailNotVerified,
+		ErrDomainNotAllowed, ErrExpired, ErrRevoked, ErrAlreadyUsed, ErrRejected, ErrUsedUp, ErrGuestsNotAllowed} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordDenied writes the audit event of a refused attempt in a
+// transaction of its own. It is best effort: a failure is logged.
+func (s *Service) recordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
+	ctx = context.WithoutCancel(ctx)
+	err := s.ms.Transact(ctx, func(ctx context.Context) error {
+		if _, err := s.ms.Organization(ctx, org); err != nil {
+			return err
+		}
+		return s.ms.AppendAudit(ctx, membership.AuditEvent{
+			ID: newID(), OrgID: org, Actor: actor, Action: action, Target: target,
+			Denied: true, Reason: cause.Error(), At: s.now(),
+		})
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		s.log.WarnContext(ctx, "roster: recording a denied attempt failed", "action", action, "err", err)
+	}
+}
+
+// afterCommit sends queued mail unless the host delivers it itself, or
+// the change ran inside a transaction of the caller's that has not
+// committed yet (the caller then delivers after its commit).
+func (s *Service) afterCommit(ctx context.Context) {
+	if s.opts.Mailer == nil || s.opts.DeferDelivery || s.st.InTransaction(ctx) {
+		return
+	}
+	if _, err := s.DeliverMail(ctx); err != nil {
+		s.log.WarnContext(ctx, "roster: delivering invitation mail", "err", err)
+	}
+}
+
+// newID returns a UUIDv7 (time-ordered), or a v4 if the clock sequence
+// fails.
+func newID() uuid.UUID {
+	if id, err := uuid.NewV7(); err == nil {
+		return id
+	}
+	return uuid.New()
+}

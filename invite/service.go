@@ -1,0 +1,184 @@
+package invite
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
+)
+
+// Defaults of Options.
+const (
+	DefaultTTL               = 7 * 24 * time.Hour
+	DefaultBatchLimit        = 10
+	DefaultInvitesPerDay     = 1000
+	DefaultInvitesPerInviter = 200
+	// MaxBatchLimit caps Options.BatchLimit.
+	MaxBatchLimit = 500
+)
+
+// Limiter throttles invitation requests per request, beside the daily
+// quotas counted in the store (golang.org/x/time/rate fits). Allow is
+// called before anything is written with the number of addresses; an error
+// refuses the request with ErrRateLimited.
+type Limiter interface {
+	Allow(ctx context.Context, org uuid.UUID, actor string, n int) error
+}
+
+// Options configure a Service. The zero Options are usable: invitations
+// then expire after 7 days, batches hold up to 10 addresses, no email is
+// sent and tokens cannot be shown again.
+type Options struct {
+	// Mailer sends invitation emails. Nil sends none: the host then hands
+	// out the tokens Invite returns, or the URLs of InvitationURL.
+	Mailer Mailer
+	// Key seals tokens so that InvitationURL and LinkURL can show them
+	// again; it is a Key of ID DefaultKeyID put before Keys (so it seals).
+	// Without a key those calls return ErrNoKey.
+	Key []byte
+	// Keys are the sealing keys, newest first: the first seals, all open.
+	// Keep old keys while tokens they sealed are pending.
+	Keys []Key
+	// TTL is how long an invitation stays valid; 0 means 7 days.
+	TTL time.Duration
+	// LinkTTL is how long a link stays valid when created without an
+	// expiry; 0 means TTL, negative means links do not expire by default.
+	LinkTTL time.Duration
+	// BatchLimit caps the addresses of one invitation request; 0 means 10.
+	BatchLimit int
+	// BaseURL is where accept links point, e.g.
+	// "https://app.example.com/invite/": the token is appended, or it
+	// replaces "{token}" when the URL holds that. It must be an absolute
+	// https URL (http is accepted for localhost). Empty: mails carry only
+	// the token.
+	BaseURL string
+	// InvitesPerDay and InvitesPerInviterPerDay are the default daily
+	// quotas of emails per organization and per inviter (an
+	// organization's own settings take precedence); 0 means 1000 and 200,
+	// negative means no quota.
+	InvitesPerDay           int
+	InvitesPerInviterPerDay int
+	// Limiter, if set, throttles invitation requests.
+	Limiter Limiter
+	// AllowUnverifiedEmail lets users whose email is not verified accept
+	// invitations and join links. Leave it off unless the host verifies
+	// email some other way.
+	AllowUnverifiedEmail bool
+	// DeferDelivery stops the Service from sending mail right after each
+	// commit; the host calls DeliverMail itself (from a worker, say).
+	DeferDelivery bool
+	// Rand is the source of token and nonce randomness; nil means
+	// crypto/rand.
+	Rand io.Reader
+	// Logger receives diagnostics (never secrets); nil means the
+	// membership Service's.
+	Logger *slog.Logger
+}
+
+// Service manages invitations and invite links. It is safe for concurrent
+// use.
+type Service struct {
+	st     Store
+	m      *membership.Service
+	ms     membership.Store
+	cat    *roles.Catalog
+	opts   Options
+	keys   *keyring
+	base   string
+	log    *slog.Logger
+	optErr error
+}
+
+// New returns a Service over st (the store of m, which implements Store as
+// well). Unusable options (a key of the wrong size, a base URL that is not
+// absolute https) do not fail here: every method then returns an error
+// wrapping ErrInvalidOptions.
+func New(st Store, m *membership.Service, opts Options) *Service {
+	s := &Service{st: st, m: m, opts: opts, log: opts.Logger}
+	if m != nil {
+		s.ms, s.cat = m.Store(), m.Roles()
+		if s.log == nil {
+			s.log = m.Logger()
+		}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.optErr = s.setup()
+	return s
+}
+
+func (s *Service) setup() error {
+	o := &s.opts
+	switch {
+	case s.st == nil || s.m == nil:
+		return fmt.Errorf("%w: a store and a membership service are required", ErrInvalidOptions)
+	case o.TTL < 0:
+		return fmt.Errorf("%w: negative TTL", ErrInvalidOptions)
+	case o.BatchLimit < 0 || o.BatchLimit > MaxBatchLimit:
+		return fmt.Errorf("%w: batch limit must be 0 to %d", ErrInvalidOptions, MaxBatchLimit)
+	}
+	if o.TTL == 0 {
+		o.TTL = DefaultTTL
+	}
+	if o.LinkTTL == 0 {
+		o.LinkTTL = o.TTL
+	}
+	if o.BatchLimit == 0 {
+		o.BatchLimit = DefaultBatchLimit
+	}
+	if o.InvitesPerDay == 0 {
+		o.InvitesPerDay = DefaultInvitesPerDay
+	}
+	if o.InvitesPerInviterPerDay == 0 {
+		o.InvitesPerInviterPerDay = DefaultInvitesPerInviter
+	}
+	keys := o.Keys
+	if len(o.Key) > 0 {
+		keys = append([]Key{{ID: DefaultKeyID, Secret: o.Key}}, keys...)
+	}
+	kr, err := newKeyring(keys)
+	if err != nil {
+		return err
+	}
+	s.keys = kr
+	if o.BaseURL != "" {
+		u, err := url.Parse(o.BaseURL)
+		if err != nil || u.Host == "" || u.User != nil ||
+			!(u.Scheme == "https" || u.Scheme == "http" && isLocalhost(u.Hostname())) {
+			return fmt.Errorf("%w: base URL must be an absolute https URL", ErrInvalidOptions)
+		}
+		s.base = o.BaseURL
+	}
+	return nil
+}
+
+func isLocalhost(h string) bool {
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}
+
+// url returns the accept URL of tok, or "" without a base URL.
+func (s *Service) url(tok string) string {
+	switch {
+	case s.base == "":
+		return ""
+	case strings.Contains(s.base, "{token}"):
+		return strings.Replace(s.base, "{token}", tok, 1)
+	case strings.HasSuffix(s.base, "/") || strings.HasSuffix(s.base, "=") || strings.HasSuffix(s.base, "#"):
+		return s.base + tok
+	}
+	return s.base + "/" + tok
+}
+
+// ready reports unusable options.
+func (s *Service) ready() error { return s.optErr }
+
+// now is the time of the membership Service's clock, in UTC.
+func (s *Service) now() time.Time { return s.m.Clock().Now().UTC() }
