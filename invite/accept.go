@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -19,6 +22,10 @@ type Invitee struct {
 	// the host has proven that the user owns Email.
 	EmailVerified bool
 	Name          string
+	// Org, when set, is the organization the accept page is for (a route
+	// like /orgs/acme/join/{token}): a token of another organization is
+	// then refused with ErrInvalidToken.
+	Org uuid.UUID
 }
 
 // Accept accepts the invitation token opens on behalf of in (a link token
@@ -41,10 +48,16 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 	if err != nil {
 		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
 	}
+	if err := checkUserID(in.UserID); err != nil {
+		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
+	}
 	if t.Kind == KindLink {
 		return s.join(ctx, t, in)
 	}
 	inv, err := s.invitationByToken(ctx, t)
+	if err == nil && in.Org != uuid.Nil && inv.OrgID != in.Org {
+		err = fmt.Errorf("%w: the token is for another organization", ErrInvalidToken)
+	}
 	if err != nil {
 		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
 	}
@@ -102,11 +115,21 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 	return out, err
 }
 
+// checkUserID refuses a user ID no membership could have, before anything
+// is looked up or audited.
+func checkUserID(id string) error {
+	if id == "" || len(id) > membership.MaxUserIDLen || !utf8.ValidString(id) ||
+		strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.TrimSpace(id) != id {
+		return fmt.Errorf("%w: the user ID is empty, too long or malformed", ErrInvalidInput)
+	}
+	return nil
+}
+
 // checkInvitee checks that in may accept anything at all and returns its
 // parsed address.
 func (s *Service) checkInvitee(in Invitee) (Address, error) {
-	if in.UserID == "" {
-		return Address{}, fmt.Errorf("%w: empty user ID", ErrInvalidInput)
+	if err := checkUserID(in.UserID); err != nil {
+		return Address{}, err
 	}
 	if !in.EmailVerified && !s.opts.AllowUnverifiedEmail {
 		return Address{}, fmt.Errorf("%w: verify your email address first", ErrEmailNotVerified)

@@ -149,8 +149,9 @@ func checkName(name string) error {
 }
 
 // checkLocal accepts a dot-atom: RFC 5322 atext and non-ASCII letters,
-// marks, numbers, punctuation and symbols (RFC 6531), in dot-separated
-// non-empty parts.
+// marks and digits (RFC 6531 allows more, such as a full-width "＠" that
+// would only serve to mislead), in dot-separated non-empty parts, not
+// mixing scripts.
 func checkLocal(local string) error {
 	if local == "" || len(local) > maxLocalLen {
 		return invalid("local part must be 1 to 64 bytes")
@@ -165,9 +166,12 @@ func checkLocal(local string) error {
 			}
 			continue
 		}
-		if !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S) {
-			return invalid("local part has a space or invisible character")
+		if !unicode.In(r, unicode.L, unicode.M, unicode.N) {
+			return invalid("local part has a non-ASCII character that is not a letter or digit")
 		}
+	}
+	if mixedScripts(local) {
+		return invalid("local part mixes scripts (look-alike characters)")
 	}
 	return nil
 }

@@ -28,6 +28,8 @@ func TestParseEmailAccepts(t *testing.T) {
 		{"MIKE@acme.com", "MIKE@acme.com", "MIKE@acme.com", "mike@acme.com", ""},
 		{"mıke@acme.com", "mıke@acme.com", "mıke@acme.com", "mıke@acme.com", ""},
 		{"Ünal@acme.com", "Ünal@acme.com", "Ünal@acme.com", "Ünal@acme.com", ""},
+		{"田中taro@acme.jp", "田中taro@acme.jp", "田中taro@acme.jp", "田中taro@acme.jp", ""},
+		{"иван@пример.рф", "иван@пример.рф", "иван@xn--e1afmkfd.xn--p1ai", "иван@xn--e1afmkfd.xn--p1ai", ""},
 		{"bob@x.com (Bob)", "bob@x.com", "bob@x.com", "bob@x.com", "Bob"},
 		{"=?utf-8?q?J=C3=B6rg?= <j@x.com>", "j@x.com", "j@x.com", "j@x.com", "Jörg"},
 		{"a@sub.domain.example.co.uk", "a@sub.domain.example.co.uk", "a@sub.domain.example.co.uk", "a@sub.domain.example.co.uk", ""},

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/rosterkit/roster/membership"
 )
 
@@ -27,11 +29,17 @@ func (s *Service) Join(ctx context.Context, token string, in Invitee) (membershi
 	if err != nil {
 		return membership.Member{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
 	}
+	if err := checkUserID(in.UserID); err != nil {
+		return membership.Member{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
+	}
 	return s.join(ctx, t, in)
 }
 
 func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Member, error) {
 	l, err := s.linkByToken(ctx, t)
+	if err == nil && in.Org != uuid.Nil && l.OrgID != in.Org {
+		err = fmt.Errorf("%w: the token is for another organization", ErrInvalidToken)
+	}
 	if err != nil {
 		return membership.Member{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
 	}

@@ -93,7 +93,7 @@ func (s *Service) throttle(ctx context.Context, actor string, org uuid.UUID, act
 	}
 	if err := s.opts.Limiter.Allow(ctx, org, actor, n); err != nil {
 		err = fmt.Errorf("%s: %w: %v", action, ErrRateLimited, err)
-		s.recordDenied(ctx, actor, org, action, "", err)
+		s.m.RecordDenied(ctx, actor, org, action, "", err)
 		return err
 	}
 	return nil

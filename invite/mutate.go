@@ -37,7 +37,7 @@ func (s *Service) mutate(ctx context.Context, actor string, org uuid.UUID, actio
 	})
 	if err != nil {
 		if deniedHere(err) {
-			s.recordDenied(ctx, actor, org, action, target, err)
+			s.m.RecordDenied(ctx, actor, org, action, target, err)
 		}
 		return err
 	}
@@ -58,24 +58,6 @@ func deniedHere(err error) bool {
 		}
 	}
 	return false
-}
-
-// recordDenied writes the audit event of a refused attempt in a
-// transaction of its own. It is best effort: a failure is logged.
-func (s *Service) recordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
-	ctx = context.WithoutCancel(ctx)
-	err := s.ms.Transact(ctx, func(ctx context.Context) error {
-		if _, err := s.ms.Organization(ctx, org); err != nil {
-			return err
-		}
-		return s.ms.AppendAudit(ctx, membership.AuditEvent{
-			ID: newID(), OrgID: org, Actor: actor, Action: action, Target: target,
-			Denied: true, Reason: cause.Error(), At: s.now(),
-		})
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		s.log.WarnContext(ctx, "roster: recording a denied attempt failed", "action", action, "err", err)
-	}
 }
 
 // afterCommit sends queued mail unless the host delivers it itself, or

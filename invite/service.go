@@ -41,7 +41,9 @@ type Options struct {
 	Mailer Mailer
 	// Key seals tokens so that InvitationURL and LinkURL can show them
 	// again; it is a Key of ID DefaultKeyID put before Keys (so it seals).
-	// Without a key those calls return ErrNoKey.
+	// Without a key those calls return ErrNoKey, and an email waiting in
+	// the outbox holds its token until sent (with a key it holds none: the
+	// token is unsealed from the invitation at delivery).
 	Key []byte
 	// Keys are the sealing keys, newest first: the first seals, all open.
 	// Keep old keys while tokens they sealed are pending.

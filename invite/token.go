@@ -4,9 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/bits"
 )
 
 // TokenKind says what a token opens.
@@ -51,7 +53,7 @@ type Token struct {
 // does not contain s.
 func ParseToken(s string) (Token, error) {
 	if len(s) != TokenLen {
-		return Token{}, fmt.Errorf("%w: wrong length", ErrInvalidToken)
+		return Token{}, errTokenLength
 	}
 	var kind TokenKind
 	switch s[:prefixLen] {
@@ -60,20 +62,30 @@ func ParseToken(s string) (Token, error) {
 	case PrefixLink:
 		kind = KindLink
 	default:
-		return Token{}, fmt.Errorf("%w: unknown prefix", ErrInvalidToken)
+		return Token{}, errTokenPrefix
 	}
-	for i := prefixLen; i < TokenLen; i++ {
-		if !isBase62(s[i]) {
-			return Token{}, fmt.Errorf("%w: invalid character", ErrInvalidToken)
+	var buf [TokenLen]byte
+	copy(buf[:], s)
+	for _, c := range buf[prefixLen:] {
+		if !isBase62(c) {
+			return Token{}, errTokenChar
 		}
 	}
 	var sum [tokenSumLen]byte
-	encodeChecksum(&sum, crc32.ChecksumIEEE([]byte(s[:TokenLen-tokenSumLen])))
-	if subtle.ConstantTimeCompare(sum[:], []byte(s[TokenLen-tokenSumLen:])) != 1 {
-		return Token{}, fmt.Errorf("%w: bad checksum", ErrInvalidToken)
+	encodeChecksum(&sum, checksum(buf[:TokenLen-tokenSumLen]))
+	if subtle.ConstantTimeCompare(sum[:], buf[TokenLen-tokenSumLen:]) != 1 {
+		return Token{}, errTokenChecksum
 	}
-	return Token{Kind: kind, Hash: sha256.Sum256([]byte(s))}, nil
+	return Token{Kind: kind, Hash: sha256.Sum256(buf[:])}, nil
 }
+
+// Why ParseToken refuses a token; none of them contains it.
+var (
+	errTokenLength   = fmt.Errorf("%w: wrong length", ErrInvalidToken)
+	errTokenPrefix   = fmt.Errorf("%w: unknown prefix", ErrInvalidToken)
+	errTokenChar     = fmt.Errorf("%w: invalid character", ErrInvalidToken)
+	errTokenChecksum = fmt.Errorf("%w: bad checksum", ErrInvalidToken)
+)
 
 // Matches reports, in constant time, whether digest (as a store returned
 // it) is t's.
@@ -99,7 +111,7 @@ func newToken(r io.Reader, kind TokenKind) (string, error) {
 	copy(b, prefix)
 	encodeBody(b[prefixLen:prefixLen+tokenBodyLen], raw)
 	var sum [tokenSumLen]byte
-	encodeChecksum(&sum, crc32.ChecksumIEEE(b[:TokenLen-tokenSumLen]))
+	encodeChecksum(&sum, checksum(b[:TokenLen-tokenSumLen]))
 	copy(b[TokenLen-tokenSumLen:], sum[:])
 	return string(b), nil
 }
@@ -111,18 +123,33 @@ func hashToken(tok string) []byte {
 }
 
 // encodeBody writes raw in base62, most significant digit first, padded to
-// len(dst) digits, by long division of the 256-bit number by 62.
+// len(dst) digits, by long division of the 256-bit number by 62 (in four
+// 64-bit limbs).
 func encodeBody(dst []byte, raw [tokenEntropyBytes]byte) {
-	n := raw
+	var n [4]uint64
+	for i := range n {
+		n[i] = binary.BigEndian.Uint64(raw[8*i:])
+	}
 	for i := len(dst) - 1; i >= 0; i-- {
-		var rem uint
+		var rem uint64
 		for j := range n {
-			acc := rem<<8 | uint(n[j])
-			n[j] = byte(acc / 62)
-			rem = acc % 62
+			n[j], rem = bits.Div64(rem, n[j], 62)
 		}
 		dst[i] = base62[rem]
 	}
+}
+
+// crcTable is the IEEE CRC-32 table, as hash/crc32 makes it.
+var crcTable = crc32.MakeTable(crc32.IEEE)
+
+// checksum is crc32.ChecksumIEEE, written out so that ParseToken's buffer
+// stays on the stack (hash/crc32 lets its argument escape).
+func checksum(b []byte) uint32 {
+	crc := ^uint32(0)
+	for _, c := range b {
+		crc = crcTable[byte(crc)^c] ^ crc>>8
+	}
+	return ^crc
 }
 
 func encodeChecksum(dst *[tokenSumLen]byte, sum uint32) {

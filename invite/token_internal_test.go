@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -214,4 +215,21 @@ func TestKeyringRejectsBadKeys(t *testing.T) {
 			require.NotContains(t, err.Error(), string(good))
 		})
 	}
+}
+
+func TestChecksumIsCRC32(t *testing.T) {
+	for _, s := range []string{"", "a", PrefixInvitation + strings.Repeat("z", tokenBodyLen)} {
+		require.Equal(t, crc32.ChecksumIEEE([]byte(s)), checksum([]byte(s)))
+	}
+}
+
+func TestParseTokenDoesNotAllocate(t *testing.T) {
+	tok, err := newToken(nil, KindInvitation)
+	require.NoError(t, err)
+	bad := tok[:20] + "0" + tok[21:]
+	if bad == tok {
+		bad = tok[:20] + "1" + tok[21:]
+	}
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = ParseToken(tok) }))
+	require.Zero(t, testing.AllocsPerRun(100, func() { _, _ = ParseToken(bad) }))
 }

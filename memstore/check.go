@@ -14,14 +14,14 @@ import (
 )
 
 // checkIndex answers CheckAccess without a lock and without allocating: a
-// sync.Map (a lock-free hash trie) from organization and user to an
+// lock-free hash table (memberTable) from organization and user to an
 // immutable entry, which points to its organization's immutable set of
 // workspaces. Both are rebuilt at commit for the members and organizations
 // a transaction touched, so a check never sees an uncommitted change, and a
 // removed member is denied as soon as the removal's Transact returns.
 type checkIndex struct {
-	members sync.Map // memberKey -> *checkEntry
-	orgs    sync.Map // uuid.UUID -> *orgCheck
+	members *memberTable
+	orgs    sync.Map // uuid.UUID -> *orgCheck; read by writers only
 }
 
 type memberKey struct {
@@ -32,6 +32,9 @@ type memberKey struct {
 // checkEntry is what a check needs about one member. It is never changed
 // once stored.
 type checkEntry struct {
+	key         memberKey
+	hash        uint64
+	next        *checkEntry // in the bucket's chain
 	role        roles.Role
 	grants      roles.PermSet
 	deactivated bool
@@ -115,11 +118,10 @@ func (s *Store) CheckAccess(ctx context.Context, org uuid.UUID, userID string, w
 			return a, err
 		}
 	}
-	v, ok := s.index.members.Load(memberKey{org: org, user: userID})
-	if !ok {
+	e := s.index.members.get(org, userID)
+	if e == nil {
 		return membership.Access{}, errNotMember
 	}
-	e := v.(*checkEntry)
 	a := membership.Access{Role: e.role, Grants: e.grants, Deactivated: e.deactivated}
 	if ws == uuid.Nil {
 		return a, nil
@@ -184,9 +186,9 @@ func (ix *checkIndex) update(t *tx) {
 	}
 	for k := range t.members {
 		if e := ix.entryOf(t.st, k); e != nil {
-			ix.members.Store(k, e)
+			ix.members.put(e)
 		} else {
-			ix.members.Delete(k)
+			ix.members.del(k)
 		}
 	}
 }
@@ -211,7 +213,7 @@ func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 	if m == nil {
 		return nil
 	}
-	e := &checkEntry{role: m.Role, grants: m.Grants, deactivated: m.Deactivated, org: ix.org(k.org)}
+	e := &checkEntry{key: k, role: m.Role, grants: m.Grants, deactivated: m.Deactivated, org: ix.org(k.org)}
 	o.byUser.AscendGreaterOrEqual(accessRow{user: k.user}, func(r accessRow) bool {
 		if r.user != k.user {
 			return false

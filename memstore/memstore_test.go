@@ -889,3 +889,62 @@ func TestInTransaction(t *testing.T) {
 	}))
 	require.False(t, st.InTransaction(stale), "an ended transaction")
 }
+
+func TestCheckAccessWithManyMembers(t *testing.T) {
+	// Enough members to grow the index several times, with checks running
+	// meanwhile.
+	st := memstore.New()
+	org := newOrg(t, st)
+	other := newOrg(t, st)
+	user := func(i int) string { return fmt.Sprintf("user-%04d", i) }
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	readers.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if a, err := st.CheckAccess(bg, org.ID, user(i%1200), uuid.Nil); err == nil {
+				require.Contains(t, []roles.Role{roles.OrgMember, roles.OrgAdmin}, a.Role)
+			}
+		}
+	})
+	require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
+		for i := range 600 {
+			if err := st.InsertMember(ctx, member(org.ID, user(i), roles.OrgMember)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	for i := 600; i < 1200; i++ {
+		require.NoError(t, st.InsertMember(bg, member(org.ID, user(i), roles.OrgMember)))
+	}
+	for i := 0; i < 1200; i += 3 {
+		require.NoError(t, st.DeleteMember(bg, org.ID, user(i)))
+	}
+	for i := 1; i < 1200; i += 3 {
+		require.NoError(t, st.UpdateMember(bg, member(org.ID, user(i), roles.OrgAdmin)))
+	}
+	close(stop)
+	readers.Wait()
+	for i := range 1200 {
+		a, err := st.CheckAccess(bg, org.ID, user(i), uuid.Nil)
+		switch i % 3 {
+		case 0:
+			require.ErrorIs(t, err, storage.ErrNotFound, user(i))
+		case 1:
+			require.NoError(t, err)
+			require.Equal(t, roles.OrgAdmin, a.Role, user(i))
+		case 2:
+			require.NoError(t, err)
+			require.Equal(t, roles.OrgMember, a.Role, user(i))
+		}
+		_, err = st.CheckAccess(bg, other.ID, user(i), uuid.Nil)
+		require.ErrorIs(t, err, storage.ErrNotFound)
+	}
+	_, err := st.CheckAccess(bg, other.ID, "owner", uuid.Nil)
+	require.NoError(t, err)
+}

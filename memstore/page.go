@@ -75,6 +75,7 @@ func stringCursor(key string, more bool) string {
 // match accepts (all when match is nil): up to size of them (all when size
 // is negative), and whether another one follows.
 func collect[T any](tr *btree.BTreeG[T], pivot T, in, match func(T) bool, size int) (out []T, more bool) {
+	out = make([]T, 0, min(max(size, 0), 64))
 	tr.AscendGreaterOrEqual(pivot, func(it T) bool {
 		if in != nil && !in(it) {
 			return false

@@ -39,7 +39,7 @@ type Store struct {
 
 // New returns an empty Store.
 func New() *Store {
-	s := &Store{sem: make(chan struct{}, 1)}
+	s := &Store{sem: make(chan struct{}, 1), index: checkIndex{members: newMemberTable()}}
 	s.cur.Store(&state{
 		orgs:       btree.NewG(degree, lessOrg),
 		slugs:      btree.NewG(degree, lessSlug),

@@ -1741,6 +1741,55 @@ func testInvitationAttacks(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, invite.ErrNotFound)
 	})
 
+	t.Run("TokensOfAnotherOrganizationAreRefusedWhereTheOrganizationIsNamed", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		a := newInviteFixture(t, newStore)
+		b := newInviteFixture(t, newStore, ivOn(a.st))
+		_, tok := a.inviteOne(t, "ann@example.com", roles.OrgMember)
+		_, ltok, err := a.iv.CreateLink(a.ctx, a.owner, a.org.ID, invite.NewLink{})
+		is.NoErr(err)
+		before, beforeB := a.ivSnap(t), b.ivSnap(t)
+		in := verified("ann", "ann@example.com")
+		in.Org = b.org.ID // the accept page of B
+		_, err = a.iv.Accept(a.ctx, tok, in)
+		wantErr(t, err, invite.ErrInvalidToken)
+		_, err = a.iv.Accept(a.ctx, ltok, in)
+		wantErr(t, err, invite.ErrInvalidToken)
+		_, err = a.iv.Join(a.ctx, ltok, in)
+		wantErr(t, err, invite.ErrInvalidToken)
+		a.ivUnchanged(t, before)
+		b.ivUnchanged(t, beforeB)
+		in.Org = a.org.ID
+		_, err = a.iv.Accept(a.ctx, tok, in)
+		is.NoErr(err)
+		in.UserID, in.Email = "bob", "bob@example.com"
+		_, err = a.iv.Join(a.ctx, ltok, in)
+		is.NoErr(err)
+	})
+
+	t.Run("MalformedUserIDsAreRefusedBeforeAnythingIsWritten", func(t *testing.T) {
+		t.Parallel()
+		f := newInviteFixture(t, newStore)
+		_, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
+		_, ltok, err := f.iv.CreateLink(f.ctx, f.owner, f.org.ID, invite.NewLink{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := f.ivSnap(t)
+		audit := len(f.audit(t))
+		for _, user := range []string{"", " ann", strings.Repeat("u", 256), "ann\n", "a\x00b", "\xff"} {
+			_, err := f.iv.Accept(f.ctx, tok, verified(user, "ann@example.com"))
+			wantErr(t, err, invite.ErrInvalidInput)
+			_, err = f.iv.Join(f.ctx, ltok, verified(user, "ann@example.com"))
+			wantErr(t, err, invite.ErrInvalidInput)
+		}
+		f.ivUnchanged(t, before)
+		if n := len(f.audit(t)); n != audit {
+			t.Fatalf("%d audit events written for malformed user IDs", n-audit)
+		}
+	})
+
 	t.Run("HostileAddressesAreRefusedAndNothingIsSaved", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)

@@ -3,12 +3,15 @@ package storagetest
 import (
 	"testing"
 
+	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 )
 
-// Store is what a store must implement to run the suite.
+// Store is what a store must implement to run the suite: both domain
+// packages' store interfaces, on one value.
 type Store interface {
 	membership.Store
+	invite.Store
 }
 
 // Run runs the whole conformance suite against the stores newStore makes.
@@ -34,4 +37,6 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, newStore) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newStore) })
+	t.Run("Invitations", func(t *testing.T) { TestInvitations(t, newStore) })
+	t.Run("Links", func(t *testing.T) { TestLinks(t, newStore) })
 }

@@ -143,6 +143,25 @@ func testTransactions(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(err) // committed by the outer transaction
 	})
 
+	t.Run("InTransactionReportsTheTransactionInTheContext", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		is.True(!st.InTransaction(ctx)) // outside any transaction
+		var inner, outer bool
+		err := st.Transact(ctx, func(ctx context.Context) error {
+			outer = st.InTransaction(ctx)
+			return st.Transact(ctx, func(ctx context.Context) error {
+				inner = st.InTransaction(ctx)
+				return nil
+			})
+		})
+		is.NoErr(err)
+		is.True(outer)                  // inside Transact
+		is.True(inner)                  // inside a nested Transact
+		is.True(!st.InTransaction(ctx)) // the caller's context never carried one
+	})
+
 	t.Run("UncommittedWritesAreInvisibleOutside", func(t *testing.T) {
 		t.Parallel()
 		st, ctx := newStore(t), t.Context()

@@ -1,0 +1,113 @@
+package invite_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rosterkit/roster/invite"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/memstore"
+	"github.com/rosterkit/roster/storage"
+)
+
+func newServices(t *testing.T, opts invite.Options) (context.Context, *membership.Service, *invite.Service, membership.Organization) {
+	t.Helper()
+	ctx := context.Background()
+	st := memstore.New()
+	m := membership.New(st, membership.Options{})
+	org, err := m.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Acme", Slug: "acme", OwnerEmail: "owner@acme.com"})
+	require.NoError(t, err)
+	return ctx, m, invite.New(st, m, opts), org
+}
+
+func TestUnusableOptionsFailEveryCall(t *testing.T) {
+	for name, opts := range map[string]invite.Options{
+		"short key":           {Key: []byte("short")},
+		"bad key ID":          {Keys: []invite.Key{{ID: "a b", Secret: bytes.Repeat([]byte{1}, 32)}}},
+		"negative TTL":        {TTL: -1},
+		"huge batch limit":    {BatchLimit: invite.MaxBatchLimit + 1},
+		"relative base URL":   {BaseURL: "/invite/"},
+		"http base URL":       {BaseURL: "http://app.example.com/invite/"},
+		"base URL with user":  {BaseURL: "https://user:pw@app.example.com/invite/"},
+		"base URL not a URL":  {BaseURL: "https://%zz/"},
+		"javascript base URL": {BaseURL: "javascript:alert(1)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, _, iv, org := newServices(t, opts)
+			_, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: "ann@acme.com"})
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+			require.NotContains(t, err.Error(), "short") // no key material
+			_, err = iv.Accept(ctx, "rsti_x", invite.Invitee{})
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+			_, err = iv.Preview(ctx, "x")
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+			_, _, err = iv.CreateLink(ctx, "owner", org.ID, invite.NewLink{})
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+			_, _, err = iv.Invitations(ctx, "owner", org.ID, invite.InvitationFilter{}, storage.Page{})
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+			_, err = iv.DeliverMail(ctx)
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+		})
+	}
+	t.Run("no store", func(t *testing.T) {
+		iv := invite.New(nil, nil, invite.Options{})
+		_, err := iv.Invite(context.Background(), "owner", uuid.New(), invite.Request{Emails: "ann@acme.com"})
+		require.ErrorIs(t, err, invite.ErrInvalidOptions)
+	})
+}
+
+func TestURLsComeFromTheBaseURL(t *testing.T) {
+	for base, want := range map[string]string{
+		"https://app.example.com/invite/":          "https://app.example.com/invite/TOKEN",
+		"https://app.example.com/invite":           "https://app.example.com/invite/TOKEN",
+		"https://app.example.com/accept?token=":    "https://app.example.com/accept?token=TOKEN",
+		"https://app.example.com/i/{token}/accept": "https://app.example.com/i/TOKEN/accept",
+		"https://app.example.com/#/invite/":        "https://app.example.com/#/invite/TOKEN",
+		"http://localhost:8080/invite/":            "http://localhost:8080/invite/TOKEN",
+		"":                                         "TOKEN",
+	} {
+		_, _, iv, _ := newServices(t, invite.Options{BaseURL: base})
+		require.Equal(t, want, iv.URL("TOKEN"), base)
+	}
+}
+
+func TestAcceptURLIsNeverBuiltFromTheRequest(t *testing.T) {
+	ctx, _, iv, org := newServices(t, invite.Options{BaseURL: "https://app.example.com/invite/"})
+	res, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: "ann@acme.com"})
+	require.NoError(t, err)
+	require.Equal(t, "https://app.example.com/invite/"+res.Addresses[0].Token, res.Addresses[0].URL)
+}
+
+func TestTokensComeFromTheInjectedReader(t *testing.T) {
+	ctx, _, iv, org := newServices(t, invite.Options{Rand: bytes.NewReader(make([]byte, 32))})
+	res, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: "ann@acme.com"})
+	require.NoError(t, err)
+	require.Equal(t, invite.PrefixInvitation+"0000000000000000000000000000000000000000000", res.Addresses[0].Token[:invite.TokenLen-6])
+	// The reader is exhausted: the next invitation fails cleanly, saving
+	// nothing.
+	_, err = iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: "bob@acme.com"})
+	require.Error(t, err)
+	list, _, err := iv.Invitations(ctx, "owner", org.ID, invite.InvitationFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+}
+
+func TestAMailerErrorIsRetriedNotReturned(t *testing.T) {
+	calls := 0
+	mailer := invite.MailerFunc(func(context.Context, invite.Mail) error {
+		calls++
+		return errors.New("smtp down")
+	})
+	ctx, _, iv, org := newServices(t, invite.Options{Mailer: mailer})
+	_, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: "ann@acme.com"})
+	require.NoError(t, err) // the invitation is committed; the email waits
+	require.Equal(t, 1, calls)
+	n, err := iv.DeliverMail(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n) // not due yet: backoff
+}
