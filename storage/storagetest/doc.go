@@ -1,8 +1,9 @@
 // Package storagetest is the conformance suite every Roster store passes:
-// the store contracts of membership.Store, the invariants of the membership
-// Service run on top of the store (at least one owner, who may grant what,
-// tenant isolation, seats and licences, audit and events), pagination,
-// transactions and concurrency.
+// the store contracts of membership.Store and invite.Store, the invariants
+// of the membership and invite Services run on top of the store (at least
+// one owner, who may grant what, tenant isolation, seats and licences,
+// tokens accepted at most once, audit and events), pagination, transactions
+// and concurrency.
 //
 // A store runs the whole suite with one test:
 //
@@ -15,6 +16,7 @@
 // outbox (Events) run their subtests one at a time. Run the suite with
 // -race: the Concurrency area races many goroutines on one organization.
 //
-// The suite uses only the standard library, github.com/google/uuid and
-// github.com/matryer/is, so a host running it pulls in nothing else.
+// Besides Roster's own packages, the suite uses only the standard library,
+// github.com/google/uuid and github.com/matryer/is, so a host running it
+// pulls in nothing else.
 package storagetest

@@ -21,7 +21,7 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// TestInvitations runs the invitation part of the suite: the contracts of
+// testInvitations runs the invitation part of the suite: the contracts of
 // invite.Store's invitation methods on the raw store, then the invitation
 // lifecycle of the invite Service on top of it (who may invite, batches,
 // accepting safely, seats, quotas, audit, delivery), then its races. The
@@ -29,7 +29,7 @@ import (
 //
 // Subtests that deliver mail share the store's outbox and run one at a
 // time, before the others; the others send no mail.
-func TestInvitations(t *testing.T, newStore func(t *testing.T) Store) {
+func testInvitations(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Helper()
 	t.Run("Store", func(t *testing.T) { testInvitationStore(t, newStore) })
 	t.Run("Delivery", func(t *testing.T) { testInvitationDelivery(t, newStore) })

@@ -16,11 +16,11 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// TestLinks runs the shareable-link part of the suite: the contracts of
+// testLinks runs the shareable-link part of the suite: the contracts of
 // invite.Store's link methods on the raw store, then creating, joining,
 // revoking and regenerating links through the invite Service. The store
 // must also implement invite.Store.
-func TestLinks(t *testing.T, newStore func(t *testing.T) Store) {
+func testLinks(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Helper()
 	t.Run("Store", func(t *testing.T) { testLinkStore(t, newStore) })
 	t.Run("Service", func(t *testing.T) { testLinkService(t, newStore) })

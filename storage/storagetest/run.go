@@ -37,6 +37,6 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, newStore) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newStore) })
-	t.Run("Invitations", func(t *testing.T) { TestInvitations(t, newStore) })
-	t.Run("Links", func(t *testing.T) { TestLinks(t, newStore) })
+	t.Run("Invitations", func(t *testing.T) { testInvitations(t, newStore) })
+	t.Run("Links", func(t *testing.T) { testLinks(t, newStore) })
 }
