@@ -102,9 +102,20 @@ func (r *recorder) delivered(org uuid.UUID, typ string) []membership.Event {
 	return out
 }
 
-// discard accepts every event. Services outside the Events area use it so
-// that a shared database's outbox does not grow.
-var discard = membership.DispatcherFunc(func(context.Context, membership.Event) error { return nil })
+// recorders maps an organization ID to the recorder of the fixture that
+// owns it. On a shared database any Service may deliver any
+// organization's events (the outbox is one queue), so every Service
+// dispatches through discard, which hands each event to its
+// organization's recorder, if it has one, and accepts the others, so that
+// the outbox does not grow.
+var recorders sync.Map // uuid.UUID -> *recorder
+
+var discard = membership.DispatcherFunc(func(ctx context.Context, e membership.Event) error {
+	if r, ok := recorders.Load(e.OrgID); ok {
+		return r.(*recorder).Dispatch(ctx, e)
+	}
+	return nil
+})
 
 // fixture is one organization on one store, with a Service over it. Every
 // subtest makes its own, so one database can serve parallel subtests.
@@ -166,8 +177,16 @@ func newFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...option)
 	f := &fixture{t: t, ctx: t.Context(), st: cfg.store, clk: cfg.clk, owner: cfg.owner}
 	o := membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: cfg.deferred}
 	if cfg.record {
-		f.disp = &recorder{}
-		o.Dispatcher = f.disp
+		rec := &recorder{}
+		f.disp = rec
+		// Until the organization is registered (its creation's own
+		// events), f.svc records what it delivers itself.
+		o.Dispatcher = membership.DispatcherFunc(func(ctx context.Context, e membership.Event) error {
+			if r, ok := recorders.Load(e.OrgID); ok {
+				return r.(*recorder).Dispatch(ctx, e)
+			}
+			return rec.Dispatch(ctx, e)
+		})
 	}
 	f.svc = membership.New(f.st, o)
 	slug := uniq("org")
@@ -179,6 +198,10 @@ func newFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...option)
 		t.Fatalf("CreateOrganization(%q): %v", slug, err)
 	}
 	f.org = org
+	if f.disp != nil {
+		recorders.Store(org.ID, f.disp)
+		t.Cleanup(func() { recorders.Delete(org.ID) })
+	}
 	return f
 }
 
