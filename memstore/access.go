@@ -26,10 +26,9 @@ func (s *Store) SetAccess(ctx context.Context, a membership.WorkspaceAccess) err
 		case o.member(a.UserID) == nil:
 			return memberNotFound(a.UserID)
 		}
-		o = t.orgW(a.OrgID)
 		r := accessRow{ws: a.WorkspaceID, user: a.UserID, a: &a}
-		own(&o.owned, ownByWs, &o.byWs).ReplaceOrInsert(r)
-		own(&o.owned, ownByUser, &o.byUser).ReplaceOrInsert(r)
+		put(t, o.byWs, r)
+		put(t, o.byUser, r)
 		t.touchMember(a.OrgID, a.UserID)
 		return nil
 	})
@@ -44,9 +43,8 @@ func (s *Store) DeleteAccess(ctx context.Context, org, ws uuid.UUID, userID stri
 		if o == nil || !o.byWs.Has(r) {
 			return fmt.Errorf("memstore: access of %q to workspace %s: %w", userID, ws, storage.ErrNotFound)
 		}
-		o = t.orgW(org)
-		own(&o.owned, ownByWs, &o.byWs).Delete(r)
-		own(&o.owned, ownByUser, &o.byUser).Delete(r)
+		del(t, o.byWs, r)
+		del(t, o.byUser, r)
 		t.touchMember(org, userID)
 		return nil
 	})
@@ -55,8 +53,8 @@ func (s *Store) DeleteAccess(ctx context.Context, org, ws uuid.UUID, userID stri
 // MemberAccess lists userID's workspace access in org, ordered by workspace
 // ID. A non-member has none.
 func (s *Store) MemberAccess(ctx context.Context, org uuid.UUID, userID string) ([]membership.WorkspaceAccess, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return nil, nil
@@ -76,8 +74,8 @@ func (s *Store) WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page
 	if err != nil {
 		return nil, "", err
 	}
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return nil, "", nil

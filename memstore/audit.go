@@ -23,8 +23,7 @@ func (s *Store) AppendAudit(ctx context.Context, e membership.AuditEvent) error 
 			return fmt.Errorf("memstore: audit event %s: %w", e.ID, storage.ErrConflict)
 		}
 		e = cloneEvent(e)
-		o = t.orgW(e.OrgID)
-		own(&o.owned, ownAudit, &o.audit).ReplaceOrInsert(auditRow{id: e.ID, e: &e})
+		put(t, o.audit, auditRow{id: e.ID, e: &e})
 		return nil
 	})
 }
@@ -37,8 +36,8 @@ func (s *Store) Audit(ctx context.Context, org uuid.UUID, f membership.AuditFilt
 	if err != nil || end {
 		return nil, "", err
 	}
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return nil, "", nil

@@ -139,7 +139,7 @@ func (s *Store) checkJoined(ctx context.Context, org uuid.UUID, userID string, w
 	if t == nil {
 		return a, false, nil
 	}
-	defer t.leave()
+	defer t.mu.Unlock()
 	a, err = checkState(t.st, org, userID, ws)
 	return a, true, err
 }

@@ -21,13 +21,13 @@
 //
 // Transactions run one at a time: a writer lock, held from the start of a
 // transaction to its end, serializes every mutation, which is what
-// LockOrganization promises. Reads never wait for it. The committed data is
-// a set of copy-on-write B-trees (github.com/google/btree): a transaction
-// clones the trees it writes, which is O(1), copies only the nodes it
-// changes, and publishes its version with one atomic store at commit.
-// Rolling back is dropping that version. A read outside a transaction loads
-// the last committed version and sees committed data only, never a half of
-// a transaction.
+// LockOrganization promises. A transaction changes the data in place and
+// logs the inverse of each change; rolling back runs the log backwards.
+// From its first change to its end it also holds the data lock, so reads
+// outside it wait for the commit or the rollback and see committed data
+// only, never half a transaction. (A call with another context from inside
+// the transaction's own function would wait for itself: pass it the
+// function's ctx.) Permission checks do not wait; see below.
 //
 // # Cost
 //
@@ -42,12 +42,19 @@
 // # Permission checks
 //
 // CheckAccess, behind membership.Service.Can on every request, reads a
-// separate index: a sync.Map (a lock-free hash trie) from organization and
-// user to an immutable entry holding the org role, grants, the deactivated
-// flag and the member's few workspace roles, and a second one recording
-// which workspaces exist. It takes no lock and allocates nothing. The index
-// is rebuilt at commit for exactly the members and workspaces the
+// separate index: a hash table from organization and user to an immutable
+// entry holding the org role, grants, the deactivated flag and the member's
+// few workspace roles, which points to its organization's immutable set of
+// workspace IDs. Readers search it with atomic loads only: no lock, no
+// allocation, no shared write, so checks scale with cores. The index is
+// rebuilt at commit for exactly the members and organizations the
 // transaction touched, so a check never sees an uncommitted change, and a
 // removed member is denied as soon as the removal returns. Inside a
 // transaction, CheckAccess answers from the transaction's own changes.
+//
+// # Invitations
+//
+// The Store also implements invite.Store, in the same transactions:
+// invitations and links live in their organization and go with it, and
+// store-wide trees find them by token hash.
 package memstore

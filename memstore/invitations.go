@@ -56,13 +56,12 @@ func (s *Store) InsertInvitation(ctx context.Context, inv invite.Invitation) err
 			return fmt.Errorf("memstore: invitation %s: a pending invitation has its email: %w", inv.ID, storage.ErrConflict)
 		}
 		inv = cloneInvitation(inv)
-		o = t.orgW(inv.OrgID)
-		own(&o.owned, ownInvitations, &o.invitations).ReplaceOrInsert(invRow{id: inv.ID, inv: &inv})
+		put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
 		if inv.Status == invite.StatusPending {
-			own(&o.owned, ownPending, &o.pending).ReplaceOrInsert(pendingRow{emailKey: inv.EmailKey, id: inv.ID})
+			put(t, o.pending, pendingRow{emailKey: inv.EmailKey, id: inv.ID})
 		}
 		if len(inv.TokenHash) > 0 {
-			own(&t.st.owned, ownInvTokens, &t.st.invTokens).ReplaceOrInsert(tokenRow{hash: string(inv.TokenHash), org: inv.OrgID, id: inv.ID})
+			put(t, t.st.invTokens, tokenRow{hash: string(inv.TokenHash), org: inv.OrgID, id: inv.ID})
 		}
 		return nil
 	})
@@ -70,8 +69,8 @@ func (s *Store) InsertInvitation(ctx context.Context, inv invite.Invitation) err
 
 // Invitation returns the invitation id of org, or ErrNotFound.
 func (s *Store) Invitation(ctx context.Context, org, id uuid.UUID) (invite.Invitation, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	if o := st.org(org); o != nil {
 		if inv := o.invitation(id); inv != nil {
 			return cloneInvitation(*inv), nil
@@ -83,8 +82,8 @@ func (s *Store) Invitation(ctx context.Context, org, id uuid.UUID) (invite.Invit
 // InvitationByTokenHash returns the invitation, of any organization, whose
 // TokenHash equals hash, or ErrNotFound.
 func (s *Store) InvitationByTokenHash(ctx context.Context, hash []byte) (invite.Invitation, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	if len(hash) > 0 {
 		if r, ok := st.invTokens.Get(tokenRow{hash: string(hash)}); ok {
 			return cloneInvitation(*st.org(r.org).invitation(r.id)), nil
@@ -96,8 +95,8 @@ func (s *Store) InvitationByTokenHash(ctx context.Context, hash []byte) (invite.
 // PendingInvitation returns the invitation of org with Status StatusPending
 // (whatever its expiry) and EmailKey emailKey, or ErrNotFound.
 func (s *Store) PendingInvitation(ctx context.Context, org uuid.UUID, emailKey string) (invite.Invitation, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	if o := st.org(org); o != nil {
 		if r, ok := o.pending.Get(pendingRow{emailKey: emailKey}); ok {
 			return cloneInvitation(*o.invitation(r.id)), nil
@@ -128,15 +127,14 @@ func (s *Store) UpdateInvitation(ctx context.Context, inv invite.Invitation) err
 			}
 		}
 		inv = cloneInvitation(inv)
-		o = t.orgW(inv.OrgID)
 		if old.Status == invite.StatusPending && inv.Status != invite.StatusPending {
-			own(&o.owned, ownPending, &o.pending).Delete(pendingRow{emailKey: old.EmailKey})
+			del(t, o.pending, pendingRow{emailKey: old.EmailKey})
 		}
 		if inv.Status == invite.StatusPending && old.Status != invite.StatusPending {
-			own(&o.owned, ownPending, &o.pending).ReplaceOrInsert(pendingRow{emailKey: inv.EmailKey, id: inv.ID})
+			put(t, o.pending, pendingRow{emailKey: inv.EmailKey, id: inv.ID})
 		}
-		retoken(t, ownInvTokens, &t.st.invTokens, old.TokenHash, inv.TokenHash, inv.OrgID, inv.ID)
-		own(&o.owned, ownInvitations, &o.invitations).ReplaceOrInsert(invRow{id: inv.ID, inv: &inv})
+		retoken(t, t.st.invTokens, old.TokenHash, inv.TokenHash, inv.OrgID, inv.ID)
+		put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
 		return nil
 	})
 }
@@ -149,8 +147,8 @@ func (s *Store) Invitations(ctx context.Context, org uuid.UUID, f invite.Invitat
 	if err != nil || end {
 		return nil, "", err
 	}
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return nil, "", nil
@@ -173,8 +171,8 @@ func (s *Store) Invitations(ctx context.Context, org uuid.UUID, f invite.Invitat
 // CountInvitations counts the invitations of org that match f: in O(1)
 // without a filter, by a scan otherwise.
 func (s *Store) CountInvitations(ctx context.Context, org uuid.UUID, f invite.InvitationFilter) (int, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return 0, nil
@@ -195,24 +193,14 @@ func (s *Store) CountInvitations(ctx context.Context, org uuid.UUID, f invite.In
 // dropInvitations removes o's invitations and links from the store-wide
 // token trees, when o is deleted.
 func (t *tx) dropInvitations(o *orgData) {
-	if o.invitations.Len() > 0 {
-		tokens := own(&t.st.owned, ownInvTokens, &t.st.invTokens)
-		o.invitations.Ascend(func(r invRow) bool {
-			if len(r.inv.TokenHash) > 0 {
-				tokens.Delete(tokenRow{hash: string(r.inv.TokenHash)})
-			}
-			return true
-		})
-	}
-	if o.links.Len() > 0 {
-		tokens := own(&t.st.owned, ownLinkTokens, &t.st.linkTokens)
-		o.links.Ascend(func(r linkRow) bool {
-			if len(r.l.TokenHash) > 0 {
-				tokens.Delete(tokenRow{hash: string(r.l.TokenHash)})
-			}
-			return true
-		})
-	}
+	o.invitations.Ascend(func(r invRow) bool {
+		retoken(t, t.st.invTokens, r.inv.TokenHash, nil, o.org.ID, r.id)
+		return true
+	})
+	o.links.Ascend(func(r linkRow) bool {
+		retoken(t, t.st.linkTokens, r.l.TokenHash, nil, o.org.ID, r.id)
+		return true
+	})
 }
 
 // cloneInvitation returns a copy of inv that shares no memory with it.

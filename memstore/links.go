@@ -45,17 +45,16 @@ func (s *Store) InsertLink(ctx context.Context, l invite.Link) error {
 			return fmt.Errorf("memstore: link %s: token hash: %w", l.ID, storage.ErrConflict)
 		}
 		l = cloneLink(l)
-		o = t.orgW(l.OrgID)
-		own(&o.owned, ownLinks, &o.links).ReplaceOrInsert(linkRow{id: l.ID, l: &l})
-		retoken(t, ownLinkTokens, &t.st.linkTokens, nil, l.TokenHash, l.OrgID, l.ID)
+		put(t, o.links, linkRow{id: l.ID, l: &l})
+		retoken(t, t.st.linkTokens, nil, l.TokenHash, l.OrgID, l.ID)
 		return nil
 	})
 }
 
 // Link returns the link id of org, or ErrNotFound.
 func (s *Store) Link(ctx context.Context, org, id uuid.UUID) (invite.Link, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	if o := st.org(org); o != nil {
 		if l := o.link(id); l != nil {
 			return cloneLink(*l), nil
@@ -67,8 +66,8 @@ func (s *Store) Link(ctx context.Context, org, id uuid.UUID) (invite.Link, error
 // LinkByTokenHash returns the link, of any organization, whose TokenHash
 // equals hash, or ErrNotFound.
 func (s *Store) LinkByTokenHash(ctx context.Context, hash []byte) (invite.Link, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	if len(hash) > 0 {
 		if r, ok := st.linkTokens.Get(tokenRow{hash: string(hash)}); ok {
 			return cloneLink(*st.org(r.org).link(r.id)), nil
@@ -89,12 +88,11 @@ func (s *Store) UpdateLink(ctx context.Context, l invite.Link) error {
 		if tokenTaken(t.st.linkTokens, l.TokenHash, l.ID) {
 			return fmt.Errorf("memstore: link %s: token hash: %w", l.ID, storage.ErrConflict)
 		}
-		o = t.orgW(l.OrgID)
 		old := o.link(l.ID)
 		l = cloneLink(l)
 		l.Uses, l.CreatedAt = old.Uses, old.CreatedAt
-		retoken(t, ownLinkTokens, &t.st.linkTokens, old.TokenHash, l.TokenHash, l.OrgID, l.ID)
-		own(&o.owned, ownLinks, &o.links).ReplaceOrInsert(linkRow{id: l.ID, l: &l})
+		retoken(t, t.st.linkTokens, old.TokenHash, l.TokenHash, l.OrgID, l.ID)
+		put(t, o.links, linkRow{id: l.ID, l: &l})
 		return nil
 	})
 }
@@ -118,8 +116,7 @@ func (s *Store) UseLink(ctx context.Context, org, id uuid.UUID) error {
 			return fmt.Errorf("memstore: link %s: used up: %w", id, storage.ErrConflict)
 		}
 		l.Uses++
-		o = t.orgW(org)
-		own(&o.owned, ownLinks, &o.links).ReplaceOrInsert(linkRow{id: id, l: &l})
+		put(t, o.links, linkRow{id: id, l: &l})
 		return nil
 	})
 }
@@ -131,8 +128,8 @@ func (s *Store) Links(ctx context.Context, org uuid.UUID, page storage.Page) ([]
 	if err != nil || end {
 		return nil, "", err
 	}
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return nil, "", nil

@@ -20,10 +20,9 @@ func (s *Store) InsertMember(ctx context.Context, m membership.Member) error {
 		case o.member(m.UserID) != nil:
 			return fmt.Errorf("memstore: member %q: %w", m.UserID, storage.ErrConflict)
 		}
-		o = t.orgW(m.OrgID)
-		own(&o.owned, ownMembers, &o.members).ReplaceOrInsert(memberRow{user: m.UserID, m: &m})
-		o.n.add(&m, 1)
-		own(&t.st.owned, ownUserOrgs, &t.st.userOrgs).ReplaceOrInsert(userOrgRow{user: m.UserID, org: m.OrgID})
+		put(t, o.members, memberRow{user: m.UserID, m: &m})
+		t.count(o, &m, 1)
+		put(t, t.st.userOrgs, userOrgRow{user: m.UserID, org: m.OrgID})
 		t.touchMember(m.OrgID, m.UserID)
 		return nil
 	})
@@ -31,8 +30,8 @@ func (s *Store) InsertMember(ctx context.Context, m membership.Member) error {
 
 // Member returns userID's membership of org, or ErrNotFound.
 func (s *Store) Member(ctx context.Context, org uuid.UUID, userID string) (membership.Member, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	if o := st.org(org); o != nil {
 		if m := o.member(userID); m != nil {
 			return *m, nil
@@ -49,12 +48,11 @@ func (s *Store) UpdateMember(ctx context.Context, m membership.Member) error {
 		if o == nil || o.member(m.UserID) == nil {
 			return memberNotFound(m.UserID)
 		}
-		o = t.orgW(m.OrgID)
 		old := o.member(m.UserID)
 		m.JoinedAt = old.JoinedAt
-		o.n.add(old, -1)
-		o.n.add(&m, 1)
-		own(&o.owned, ownMembers, &o.members).ReplaceOrInsert(memberRow{user: m.UserID, m: &m})
+		t.count(o, old, -1)
+		t.count(o, &m, 1)
+		put(t, o.members, memberRow{user: m.UserID, m: &m})
 		t.touchMember(m.OrgID, m.UserID)
 		return nil
 	})
@@ -69,19 +67,14 @@ func (s *Store) DeleteMember(ctx context.Context, org uuid.UUID, userID string) 
 		if o == nil || o.member(userID) == nil {
 			return memberNotFound(userID)
 		}
-		o = t.orgW(org)
-		o.n.add(o.member(userID), -1)
-		own(&o.owned, ownMembers, &o.members).Delete(memberRow{user: userID})
+		t.count(o, o.member(userID), -1)
+		del(t, o.members, memberRow{user: userID})
 		rows, _ := collect(o.byUser, accessRow{user: userID}, func(r accessRow) bool { return r.user == userID }, nil, -1)
-		if len(rows) > 0 {
-			byWs := own(&o.owned, ownByWs, &o.byWs)
-			byUser := own(&o.owned, ownByUser, &o.byUser)
-			for _, r := range rows {
-				byWs.Delete(r)
-				byUser.Delete(r)
-			}
+		for _, r := range rows {
+			del(t, o.byWs, r)
+			del(t, o.byUser, r)
 		}
-		own(&t.st.owned, ownUserOrgs, &t.st.userOrgs).Delete(userOrgRow{user: userID, org: org})
+		del(t, t.st.userOrgs, userOrgRow{user: userID, org: org})
 		t.touchMember(org, userID)
 		return nil
 	})
@@ -95,8 +88,8 @@ func (s *Store) Members(ctx context.Context, org uuid.UUID, f membership.MemberF
 	if err != nil {
 		return nil, "", err
 	}
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return nil, "", nil
@@ -137,8 +130,8 @@ func (s *Store) Members(ctx context.Context, org uuid.UUID, f membership.MemberF
 // owner checks need), by a scan otherwise. An organization that does not
 // exist has none.
 func (s *Store) CountMembers(ctx context.Context, org uuid.UUID, f membership.MemberFilter) (int, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return 0, nil

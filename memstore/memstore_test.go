@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -211,7 +212,8 @@ func TestNestedTransactJoinsTheOuterOne(t *testing.T) {
 				return st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember))
 			}))
 			// Not committed yet: the inner Transact joined this one.
-			_, err := st.Member(bg, org.ID, "ann")
+			require.True(t, st.InTransaction(ctx))
+			_, err := st.CheckAccess(bg, org.ID, "ann", uuid.Nil)
 			require.ErrorIs(t, err, storage.ErrNotFound)
 			return errBoom
 		})
@@ -239,48 +241,92 @@ func TestReadsOutsideTransactionSeeCommittedStateOnly(t *testing.T) {
 	st := memstore.New()
 	org := newOrg(t, st)
 	ws := newWorkspace(t, st, org.ID, "Marketing")
-	require.NoError(t, st.Transact(bg, func(ctx context.Context) error {
-		require.NoError(t, st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember)))
-		require.NoError(t, st.SetAccess(ctx, access(org.ID, ws.ID, "ann", roles.WorkspaceAdmin)))
-		require.NoError(t, st.DeleteMember(ctx, org.ID, "owner"))
-
-		// The transaction sees its own changes…
-		_, err := st.Member(ctx, org.ID, "ann")
-		require.NoError(t, err)
-		a, err := st.CheckAccess(ctx, org.ID, "ann", ws.ID)
-		require.NoError(t, err)
-		require.Equal(t, roles.WorkspaceAdmin, a.WorkspaceRole)
-		_, err = st.CheckAccess(ctx, org.ID, "owner", uuid.Nil)
-		require.ErrorIs(t, err, storage.ErrNotFound)
-		n, err := st.CountMembers(ctx, org.ID, membership.MemberFilter{})
-		require.NoError(t, err)
-		require.Equal(t, 1, n)
-
-		// …others, here and in another goroutine, do not, and do not wait.
-		check := func() {
-			_, err := st.Member(bg, org.ID, "ann")
-			require.ErrorIs(t, err, storage.ErrNotFound)
-			_, err = st.CheckAccess(bg, org.ID, "ann", ws.ID)
-			require.ErrorIs(t, err, storage.ErrNotFound)
-			a, err := st.CheckAccess(bg, org.ID, "owner", uuid.Nil)
-			require.NoError(t, err)
-			require.Equal(t, roles.OrgOwner, a.Role)
-			list, _, err := st.Members(bg, org.ID, membership.MemberFilter{}, storage.Page{})
-			require.NoError(t, err)
-			require.Len(t, list, 1)
-			require.Equal(t, "owner", list[0].UserID)
+	// readOutside reads through a context without the transaction; it
+	// returns the member list, the owner's access and the error of reading
+	// "ann", and reports other errors by a nil member list.
+	readOutside := func() (members []string, owner membership.Access, annErr error) {
+		list, _, err := st.Members(bg, org.ID, membership.MemberFilter{}, storage.Page{})
+		if err != nil {
+			return nil, owner, err
 		}
-		check()
-		done := make(chan struct{})
-		go func() { defer close(done); check() }()
-		<-done
-		return nil
-	}))
-	_, err := st.CheckAccess(bg, org.ID, "owner", uuid.Nil)
-	require.ErrorIs(t, err, storage.ErrNotFound, "denied as soon as Transact returns")
-	a, err := st.CheckAccess(bg, org.ID, "ann", ws.ID)
-	require.NoError(t, err)
-	require.Equal(t, roles.WorkspaceAdmin, a.WorkspaceRole)
+		for _, m := range list {
+			members = append(members, m.UserID)
+		}
+		_, annErr = st.Member(bg, org.ID, "ann")
+		if owner, err = st.CheckAccess(bg, org.ID, "owner", ws.ID); err != nil {
+			return nil, owner, err
+		}
+		return members, owner, annErr
+	}
+	for _, commit := range []bool{false, true} {
+		t.Run(fmt.Sprint("Commit=", commit), func(t *testing.T) {
+			started := make(chan struct{})
+			var (
+				members []string
+				owner   membership.Access
+				annErr  error
+			)
+			done := make(chan struct{})
+			err := st.Transact(bg, func(ctx context.Context) error {
+				// Before the first change, reads outside do not wait.
+				members, _, _ = readOutside()
+				require.Equal(t, []string{"owner"}, members)
+
+				require.NoError(t, st.InsertMember(ctx, member(org.ID, "ann", roles.OrgMember)))
+				require.NoError(t, st.SetAccess(ctx, access(org.ID, ws.ID, "ann", roles.WorkspaceAdmin)))
+				require.NoError(t, st.SetAccess(ctx, access(org.ID, ws.ID, "owner", roles.WorkspaceViewer)))
+
+				// The transaction sees its own changes…
+				_, err := st.Member(ctx, org.ID, "ann")
+				require.NoError(t, err)
+				a, err := st.CheckAccess(ctx, org.ID, "ann", ws.ID)
+				require.NoError(t, err)
+				require.Equal(t, roles.WorkspaceAdmin, a.WorkspaceRole)
+				n, err := st.CountMembers(ctx, org.ID, membership.MemberFilter{})
+				require.NoError(t, err)
+				require.Equal(t, 2, n)
+
+				// …checks outside do not, and do not wait…
+				_, err = st.CheckAccess(bg, org.ID, "ann", ws.ID)
+				require.ErrorIs(t, err, storage.ErrNotFound)
+				a, err = st.CheckAccess(bg, org.ID, "owner", ws.ID)
+				require.NoError(t, err)
+				require.Equal(t, roles.Role(""), a.WorkspaceRole)
+
+				// …and other reads outside wait for the end.
+				go func() {
+					defer close(done)
+					close(started)
+					members, owner, annErr = readOutside()
+				}()
+				<-started
+				time.Sleep(20 * time.Millisecond)
+				select {
+				case <-done:
+					t.Error("a read outside the transaction did not wait for it")
+				default:
+				}
+				if !commit {
+					return errBoom
+				}
+				return nil
+			})
+			<-done
+			if !commit {
+				require.ErrorIs(t, err, errBoom)
+				require.Equal(t, []string{"owner"}, members)
+				require.ErrorIs(t, annErr, storage.ErrNotFound)
+				require.Equal(t, roles.Role(""), owner.WorkspaceRole)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, []string{"ann", "owner"}, members)
+			require.NoError(t, annErr)
+			require.Equal(t, roles.WorkspaceViewer, owner.WorkspaceRole)
+			_, err = st.CheckAccess(bg, org.ID, "ann", ws.ID)
+			require.NoError(t, err, "allowed as soon as Transact returns")
+		})
+	}
 }
 
 func TestTransactionsAreSerialized(t *testing.T) {
@@ -324,11 +370,11 @@ func TestTransactionsAreSerialized(t *testing.T) {
 				default:
 				}
 				n, err := st.CountMembers(bg, org.ID, membership.MemberFilter{})
-				require.NoError(t, err)
-				require.LessOrEqual(t, n, seats)
+				assert.NoError(t, err)
+				assert.LessOrEqual(t, n, seats)
 				_, _ = st.CheckAccess(bg, org.ID, "user-01", uuid.Nil)
 				_, _, err = st.Members(bg, org.ID, membership.MemberFilter{}, storage.Page{Limit: 5})
-				require.NoError(t, err)
+				assert.NoError(t, err)
 			}
 		})
 	}
@@ -907,7 +953,7 @@ func TestCheckAccessWithManyMembers(t *testing.T) {
 			default:
 			}
 			if a, err := st.CheckAccess(bg, org.ID, user(i%1200), uuid.Nil); err == nil {
-				require.Contains(t, []roles.Role{roles.OrgMember, roles.OrgAdmin}, a.Role)
+				assert.Contains(t, []roles.Role{roles.OrgMember, roles.OrgAdmin}, a.Role)
 			}
 		}
 	})

@@ -21,17 +21,16 @@ func (s *Store) CreateOrganization(ctx context.Context, org membership.Organizat
 			return fmt.Errorf("memstore: organization slug %q: %w", org.Slug, storage.ErrConflict)
 		}
 		o := newOrgData(cloneOrg(org))
-		own(&t.st.owned, ownOrgs, &t.st.orgs).ReplaceOrInsert(orgRow{id: org.ID, o: o})
-		own(&t.st.owned, ownSlugs, &t.st.slugs).ReplaceOrInsert(slugRow{slug: org.Slug, id: org.ID})
-		t.adopt(o)
+		put(t, t.st.orgs, orgRow{id: org.ID, o: o})
+		put(t, t.st.slugs, slugRow{slug: org.Slug, id: org.ID})
 		return nil
 	})
 }
 
 // Organization returns the organization with id, or ErrNotFound.
 func (s *Store) Organization(ctx context.Context, id uuid.UUID) (membership.Organization, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(id)
 	if o == nil {
 		return membership.Organization{}, orgNotFound(id)
@@ -41,8 +40,8 @@ func (s *Store) Organization(ctx context.Context, id uuid.UUID) (membership.Orga
 
 // OrganizationBySlug returns the organization with slug, or ErrNotFound.
 func (s *Store) OrganizationBySlug(ctx context.Context, slug string) (membership.Organization, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	r, ok := st.slugs.Get(slugRow{slug: slug})
 	if !ok {
 		return membership.Organization{}, fmt.Errorf("memstore: organization slug %q: %w", slug, storage.ErrNotFound)
@@ -70,12 +69,13 @@ func (s *Store) UpdateOrganization(ctx context.Context, org membership.Organizat
 		if r, ok := t.st.slugs.Get(slugRow{slug: org.Slug}); ok && r.id != org.ID {
 			return fmt.Errorf("memstore: organization slug %q: %w", org.Slug, storage.ErrConflict)
 		}
-		o := t.orgW(org.ID)
+		o := old
 		if o.org.Slug != org.Slug {
-			slugs := own(&t.st.owned, ownSlugs, &t.st.slugs)
-			slugs.Delete(slugRow{slug: o.org.Slug})
-			slugs.ReplaceOrInsert(slugRow{slug: org.Slug, id: org.ID})
+			del(t, t.st.slugs, slugRow{slug: o.org.Slug})
+			put(t, t.st.slugs, slugRow{slug: org.Slug, id: org.ID})
 		}
+		prev := o.org
+		t.undo = append(t.undo, func() { o.org = prev })
 		o.org.Name = org.Name
 		o.org.Slug = org.Slug
 		o.org.Settings = cloneOrg(org).Settings
@@ -94,17 +94,15 @@ func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
 		if o == nil {
 			return orgNotFound(id)
 		}
-		userOrgs := own(&t.st.owned, ownUserOrgs, &t.st.userOrgs)
 		o.members.Ascend(func(r memberRow) bool {
-			userOrgs.Delete(userOrgRow{user: r.user, org: id})
+			del(t, t.st.userOrgs, userOrgRow{user: r.user, org: id})
 			t.touchMember(id, r.user)
 			return true
 		})
 		t.touchWorkspaces(id)
 		t.dropInvitations(o)
-		own(&t.st.owned, ownSlugs, &t.st.slugs).Delete(slugRow{slug: o.org.Slug})
-		own(&t.st.owned, ownOrgs, &t.st.orgs).Delete(orgRow{id: id})
-		delete(t.orgs, id)
+		del(t, t.st.slugs, slugRow{slug: o.org.Slug})
+		del(t, t.st.orgs, orgRow{id: id})
 		return nil
 	})
 }
@@ -116,8 +114,8 @@ func (s *Store) UserOrganizations(ctx context.Context, userID string, page stora
 	if err != nil || end {
 		return nil, "", err
 	}
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	rows, more := collect(st.userOrgs, userOrgRow{user: userID, org: from},
 		func(r userOrgRow) bool { return r.user == userID }, nil, size)
 	out := make([]membership.Organization, len(rows))

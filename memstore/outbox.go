@@ -73,8 +73,8 @@ func (s *Store) Ack(ctx context.Context, id uuid.UUID) error {
 		if !ok {
 			return nil
 		}
-		own(&t.st.owned, ownMsgs, &t.st.msgs).Delete(r)
-		own(&t.st.owned, ownQueue, &t.st.queue).Delete(r)
+		del(t, t.st.msgs, r)
+		del(t, t.st.queue, r)
 		return nil
 	})
 }
@@ -99,8 +99,8 @@ func (s *Store) Retry(ctx context.Context, id uuid.UUID, next time.Time, lastErr
 // and CreatedAt, which place it in the queue, never change.
 func (t *tx) putMessage(m membership.Message) {
 	r := msgRow{id: m.ID, m: &m}
-	own(&t.st.owned, ownMsgs, &t.st.msgs).ReplaceOrInsert(r)
-	own(&t.st.owned, ownQueue, &t.st.queue).ReplaceOrInsert(r)
+	put(t, t.st.msgs, r)
+	put(t, t.st.queue, r)
 }
 
 // cloneMessage returns a copy of m that shares no memory with it.

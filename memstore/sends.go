@@ -41,10 +41,9 @@ func (s *Store) InsertSend(ctx context.Context, snd invite.Send) error {
 		case o.sendIDs.Has(sendRow{id: snd.ID}):
 			return fmt.Errorf("memstore: send %s: %w", snd.ID, storage.ErrConflict)
 		}
-		o = t.orgW(snd.OrgID)
 		r := sendRow{at: snd.At, id: snd.ID, s: &snd}
-		own(&o.owned, ownSends, &o.sends).ReplaceOrInsert(r)
-		own(&o.owned, ownSendIDs, &o.sendIDs).ReplaceOrInsert(r)
+		put(t, o.sends, r)
+		put(t, o.sendIDs, r)
 		return nil
 	})
 }
@@ -52,8 +51,8 @@ func (s *Store) InsertSend(ctx context.Context, snd invite.Send) error {
 // CountSends sums the Count of the sends of org whose At is not before
 // since, of one inviter, or of all when inviter is "".
 func (s *Store) CountSends(ctx context.Context, org uuid.UUID, inviter string, since time.Time) (int, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return 0, nil
@@ -76,15 +75,9 @@ func (s *Store) DeleteSends(ctx context.Context, org uuid.UUID, before time.Time
 			return nil
 		}
 		rows, _ := collect(o.sends, sendRow{}, func(r sendRow) bool { return r.at.Before(before) }, nil, -1)
-		if len(rows) == 0 {
-			return nil
-		}
-		o = t.orgW(org)
-		sends := own(&o.owned, ownSends, &o.sends)
-		ids := own(&o.owned, ownSendIDs, &o.sendIDs)
 		for _, r := range rows {
-			sends.Delete(r)
-			ids.Delete(r)
+			del(t, o.sends, r)
+			del(t, o.sendIDs, r)
 		}
 		return nil
 	})

@@ -1,9 +1,9 @@
 package memstore
 
 import (
-	"bytes"
-	"maps"
+	"encoding/binary"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/google/btree"
@@ -19,19 +19,20 @@ var (
 )
 
 // Store keeps organizations, workspaces, members, access, audit events,
-// invitations, links and the outbox in memory. The zero Store is not usable; call New. A Store is
-// safe for concurrent use and needs no Close.
+// invitations, links and the outbox in memory. The zero Store is not
+// usable; call New. A Store is safe for concurrent use and needs no Close.
 type Store struct {
 	// sem is the writer lock: one transaction at a time holds it, from
 	// begin to commit or rollback. A channel, so that waiting for it
 	// respects the context.
 	sem chan struct{}
-	// cur is the committed state. It is never written in place: a
-	// transaction works on copy-on-write clones and publishes them at
-	// commit, so readers load it without a lock.
-	cur atomic.Pointer[state]
+	// mu guards st for readers outside a transaction. A transaction takes
+	// it for writing at its first change and holds it until it ends, so
+	// that nobody sees a change it might still undo.
+	mu sync.RWMutex
+	st *state
 	// active is the transaction holding sem, if it was started by Transact;
-	// a nil active lets reads skip the context look-up.
+	// a nil active lets calls skip the context look-up.
 	active atomic.Pointer[tx]
 	// index answers CheckAccess; see check.go.
 	index checkIndex
@@ -39,25 +40,26 @@ type Store struct {
 
 // New returns an empty Store.
 func New() *Store {
-	s := &Store{sem: make(chan struct{}, 1), index: checkIndex{members: newMemberTable()}}
-	s.cur.Store(&state{
-		orgs:       btree.NewG(degree, lessOrg),
-		slugs:      btree.NewG(degree, lessSlug),
-		userOrgs:   btree.NewG(degree, lessUserOrg),
-		msgs:       btree.NewG(degree, lessMsg),
-		queue:      btree.NewG(degree, lessQueue),
-		invTokens:  btree.NewG(degree, lessToken),
-		linkTokens: btree.NewG(degree, lessToken),
-	})
-	return s
+	return &Store{
+		sem:   make(chan struct{}, 1),
+		index: checkIndex{members: newMemberTable()},
+		st: &state{
+			orgs:       btree.NewG(degree, lessOrg),
+			slugs:      btree.NewG(degree, lessSlug),
+			userOrgs:   btree.NewG(degree, lessUserOrg),
+			msgs:       btree.NewG(degree, lessMsg),
+			queue:      btree.NewG(degree, lessQueue),
+			invTokens:  btree.NewG(degree, lessToken),
+			linkTokens: btree.NewG(degree, lessToken),
+		},
+	}
 }
 
-// degree is the B-tree degree: nodes hold up to 2*degree-1 items, and a
-// transaction's first write to a tree copies one node per level.
+// degree is the B-tree degree: nodes hold up to 2*degree-1 items.
 const degree = 16
 
-// state is one version of everything the Store holds. A committed state is
-// immutable; a transaction's state shares its trees until it writes them.
+// state is everything the Store holds, in B-trees, so that lists are
+// keyset ranges and every look-up is O(log n).
 type state struct {
 	orgs     *btree.BTreeG[orgRow]     // by organization ID
 	slugs    *btree.BTreeG[slugRow]    // by slug
@@ -68,28 +70,6 @@ type state struct {
 	// organization by token hash.
 	invTokens  *btree.BTreeG[tokenRow]
 	linkTokens *btree.BTreeG[tokenRow]
-	owned      uint8 // trees already cloned by the transaction
-}
-
-// Bits of state.owned.
-const (
-	ownOrgs uint8 = 1 << iota
-	ownSlugs
-	ownUserOrgs
-	ownMsgs
-	ownQueue
-	ownInvTokens
-	ownLinkTokens
-)
-
-// own returns *t ready for writing: cloned (copy-on-write, O(1)) the first
-// time a transaction writes it, so that the committed version stays intact.
-func own[T any, B uint8 | uint16](owned *B, bit B, t **btree.BTreeG[T]) *btree.BTreeG[T] {
-	if *owned&bit == 0 {
-		*t = (*t).Clone()
-		*owned |= bit
-	}
-	return *t
 }
 
 // org returns the organization id in st, or nil.
@@ -101,8 +81,8 @@ func (st *state) org(id uuid.UUID) *orgData {
 	return r.o
 }
 
-// orgData is everything one organization holds. Like state, a committed
-// orgData is immutable; a transaction writes its own copy.
+// orgData is everything one organization holds. Deleting the organization
+// unlinks it whole.
 type orgData struct {
 	org        membership.Organization
 	workspaces *btree.BTreeG[wsRow]     // by ID
@@ -118,23 +98,7 @@ type orgData struct {
 	links       *btree.BTreeG[linkRow]    // by ID
 	sends       *btree.BTreeG[sendRow]    // by At, then ID
 	sendIDs     *btree.BTreeG[sendRow]    // by ID
-	owned       uint16                    // trees already cloned by the transaction
 }
-
-// Bits of orgData.owned.
-const (
-	ownWorkspaces uint16 = 1 << iota
-	ownWsNames
-	ownMembers
-	ownByWs
-	ownByUser
-	ownAudit
-	ownInvitations
-	ownPending
-	ownLinks
-	ownSends
-	ownSendIDs
-)
 
 func newOrgData(org membership.Organization) *orgData {
 	return &orgData{
@@ -152,17 +116,7 @@ func newOrgData(org membership.Organization) *orgData {
 		links:       btree.NewG(degree, lessLink),
 		sends:       btree.NewG(degree, lessSendAt),
 		sendIDs:     btree.NewG(degree, lessSendID),
-		owned:       ^uint16(0), // fresh trees belong to the transaction that made them
 	}
-}
-
-// copyForTx returns a copy of o that a transaction may write.
-func (o *orgData) copyForTx() *orgData {
-	c := *o
-	c.owned = 0
-	c.n.role = maps.Clone(o.n.role)
-	c.n.kind = maps.Clone(o.n.kind)
-	return &c
 }
 
 // member returns userID's membership, or nil.
@@ -207,9 +161,10 @@ func (c *counts) add(m *membership.Member, d int) {
 	}
 }
 
-// Rows: each tree item holds its sort key beside a pointer to an immutable
-// record, so that look-ups build their key on the stack. A record is never
-// changed once stored; an update stores a new one.
+// Rows: each tree item holds its sort key beside a pointer to a record, so
+// that look-ups build their key on the stack. A record is never changed
+// once stored (values returned are copies of it); an update stores a new
+// one, which the undo log can swap back.
 type (
 	orgRow struct {
 		id uuid.UUID
@@ -250,7 +205,13 @@ type (
 	}
 )
 
-func lessID(a, b uuid.UUID) bool { return bytes.Compare(a[:], b[:]) < 0 }
+// lessID orders UUIDs as bytes, which for UUIDv7 is by time.
+func lessID(a, b uuid.UUID) bool {
+	if ah, bh := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8]); ah != bh {
+		return ah < bh
+	}
+	return binary.BigEndian.Uint64(a[8:]) < binary.BigEndian.Uint64(b[8:])
+}
 
 func lessOrg(a, b orgRow) bool       { return lessID(a.id, b.id) }
 func lessSlug(a, b slugRow) bool     { return a.slug < b.slug }

@@ -28,17 +28,15 @@ func tokenTaken(tokens *btree.BTreeG[tokenRow], hash []byte, id uuid.UUID) bool 
 	return ok && r.id != id
 }
 
-// retoken moves record id of org from hash old to hash new in the tree
-// *tokens (bit of t.st.owned).
-func retoken(t *tx, bit uint8, tokens **btree.BTreeG[tokenRow], old, new []byte, org, id uuid.UUID) {
+// retoken moves record id of org from hash old to hash new in tokens.
+func retoken(t *tx, tokens *btree.BTreeG[tokenRow], old, new []byte, org, id uuid.UUID) {
 	if bytes.Equal(old, new) {
 		return
 	}
-	tr := own(&t.st.owned, bit, tokens)
 	if len(old) > 0 {
-		tr.Delete(tokenRow{hash: string(old)})
+		del(t, tokens, tokenRow{hash: string(old)})
 	}
 	if len(new) > 0 {
-		tr.ReplaceOrInsert(tokenRow{hash: string(new), org: org, id: id})
+		put(t, tokens, tokenRow{hash: string(new), org: org, id: id})
 	}
 }

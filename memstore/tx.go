@@ -5,21 +5,26 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/google/btree"
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
 )
 
 // ctxKey carries a transaction of one Store in a context.
 type ctxKey struct{ s *Store }
 
-// tx is a transaction in progress. It holds the Store's writer lock and a
-// private state that shares the committed trees until it writes them, so
-// rolling back is dropping it and committing is publishing it.
+// tx is a transaction in progress. It holds the Store's writer lock and,
+// from its first change, the data lock; it changes the data in place and
+// logs how to undo each change, so that rolling back runs the log
+// backwards and committing drops it.
 type tx struct {
-	mu   sync.Mutex // serializes store calls that join the transaction
-	done bool       // ended; guarded by mu
-	st   *state
-	// orgs are the organizations this transaction copied for writing.
-	orgs map[uuid.UUID]*orgData
+	s         *Store
+	st        *state     // s.st
+	mu        sync.Mutex // serializes store calls that join the transaction
+	done      bool       // ended; guarded by mu
+	committed bool
+	locked    bool     // holds s.mu for writing
+	undo      []func() // inverse of each change, in order
 	// members and wsOrgs are the CheckAccess entries and the organizations'
 	// workspace sets to recompute at commit.
 	members map[memberKey]struct{}
@@ -30,14 +35,15 @@ type tx struct {
 // Otherwise, or if fn panics (the panic goes on after the rollback), or if
 // ctx is done before the commit, nothing fn did through the Store remains:
 // no row, audit event or outbox message. Store methods called with fn's ctx
-// join the transaction and see its changes; calls with any other context see
-// committed state only. A Transact called with fn's ctx joins the outer
-// transaction, which commits or rolls back for both.
+// join the transaction and see its changes; a Transact called with fn's ctx
+// joins it too, and the outer call commits or rolls back for both.
 //
 // Transactions are serialized: one runs at a time and others wait, or give
-// up with the context's error when ctx is done first. So fn must reach the
-// Store only through its own ctx: a write with another context inside fn
-// would wait for fn forever. Reads never wait.
+// up with the context's error when ctx is done first. Reads with another
+// context see committed state only: from the transaction's first change
+// until it ends, they wait. So fn must reach the Store only through its own
+// ctx, since a call with another context would wait for fn forever.
+// Permission checks (CheckAccess) never wait.
 func (s *Store) Transact(ctx context.Context, fn func(ctx context.Context) error) error {
 	if t := s.joined(ctx); t != nil {
 		return fn(ctx)
@@ -62,8 +68,7 @@ func (s *Store) Transact(ctx context.Context, fn func(ctx context.Context) error
 
 // InTransaction reports whether ctx carries a running transaction of s:
 // store calls made with ctx join it, and its changes are not committed
-// yet. A caller that acts after a commit (delivering outbox messages, say)
-// checks it to tell an outer transaction it joined from its own.
+// yet.
 func (s *Store) InTransaction(ctx context.Context) bool { return s.joined(ctx) != nil }
 
 // joined returns the transaction ctx carries if it is this Store's running
@@ -94,20 +99,28 @@ func (s *Store) enter(ctx context.Context) *tx {
 	return t
 }
 
-// leave ends a store call that entered t; t may be nil.
-func (t *tx) leave() {
-	if t != nil {
-		t.mu.Unlock()
-	}
+// reader is a read in progress; leave ends it.
+type reader struct {
+	s *Store
+	t *tx // nil outside a transaction
 }
 
-// view returns the state a read sees: its transaction's, or the committed
-// one. The caller calls leave on the returned tx when done.
-func (s *Store) view(ctx context.Context) (*state, *tx) {
+// view starts a read: in the transaction ctx carries, or else of committed
+// state under the read lock. The caller calls leave when done.
+func (s *Store) view(ctx context.Context) (*state, reader) {
 	if t := s.enter(ctx); t != nil {
-		return t.st, t
+		return s.st, reader{s: s, t: t}
 	}
-	return s.cur.Load(), nil
+	s.mu.RLock()
+	return s.st, reader{s: s}
+}
+
+func (r reader) leave() {
+	if r.t != nil {
+		r.t.mu.Unlock()
+	} else {
+		r.s.mu.RUnlock()
+	}
 }
 
 // write runs f in the transaction ctx carries, or else in a transaction of
@@ -115,7 +128,8 @@ func (s *Store) view(ctx context.Context) (*state, *tx) {
 // leaves the transaction as it was.
 func (s *Store) write(ctx context.Context, f func(t *tx) error) error {
 	if t := s.enter(ctx); t != nil {
-		defer t.leave()
+		defer t.mu.Unlock()
+		t.lock()
 		return f(t)
 	}
 	t, err := s.begin(ctx)
@@ -123,6 +137,7 @@ func (s *Store) write(ctx context.Context, f func(t *tx) error) error {
 		return err
 	}
 	defer s.end(t)
+	t.lock()
 	if err := f(t); err != nil {
 		return err
 	}
@@ -130,8 +145,7 @@ func (s *Store) write(ctx context.Context, f func(t *tx) error) error {
 	return nil
 }
 
-// begin takes the writer lock and starts a transaction on the committed
-// state.
+// begin takes the writer lock and starts a transaction.
 func (s *Store) begin(ctx context.Context) (*tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: begin: %w", err)
@@ -141,49 +155,67 @@ func (s *Store) begin(ctx context.Context) (*tx, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("memstore: begin: %w", ctx.Err())
 	}
-	st := *s.cur.Load()
-	st.owned = 0
-	return &tx{st: &st}, nil
+	return &tx{s: s, st: s.st}, nil
 }
 
-// commit publishes t's state and brings the CheckAccess index up to date,
-// so that a change is visible to every reader when the writer returns.
+// lock takes the data lock for writing, once: from now on readers outside
+// the transaction wait for its end.
+func (t *tx) lock() {
+	if !t.locked {
+		t.s.mu.Lock()
+		t.locked = true
+	}
+}
+
+// commit keeps t's changes and brings the CheckAccess index up to date
+// before the locks go, so that a change is visible to every check when the
+// writer returns.
 func (s *Store) commit(t *tx) {
-	s.cur.Store(t.st)
+	t.committed = true
+	t.undo = nil
 	s.index.update(t)
 }
 
-// end marks t done, committed or not, and releases the writer lock.
+// end rolls t back unless it committed, and releases its locks.
 func (s *Store) end(t *tx) {
 	t.mu.Lock()
+	if !t.committed {
+		for i := len(t.undo) - 1; i >= 0; i-- {
+			t.undo[i]()
+		}
+		t.undo = nil
+	}
 	t.done = true
 	t.mu.Unlock()
+	if t.locked {
+		s.mu.Unlock()
+	}
 	s.active.CompareAndSwap(t, nil)
 	<-s.sem
 }
 
-// orgW returns organization id ready for writing, or nil when it does not
-// exist.
-func (t *tx) orgW(id uuid.UUID) *orgData {
-	if o := t.orgs[id]; o != nil {
-		return o
+// put inserts item into tr, or replaces the item with its key, and logs
+// the inverse.
+func put[T any](t *tx, tr *btree.BTreeG[T], item T) {
+	if old, had := tr.ReplaceOrInsert(item); had {
+		t.undo = append(t.undo, func() { tr.ReplaceOrInsert(old) })
+	} else {
+		t.undo = append(t.undo, func() { tr.Delete(item) })
 	}
-	o := t.st.org(id)
-	if o == nil {
-		return nil
-	}
-	c := o.copyForTx()
-	own(&t.st.owned, ownOrgs, &t.st.orgs).ReplaceOrInsert(orgRow{id: id, o: c})
-	t.adopt(c)
-	return c
 }
 
-// adopt records o as written by t.
-func (t *tx) adopt(o *orgData) {
-	if t.orgs == nil {
-		t.orgs = make(map[uuid.UUID]*orgData)
+// del deletes the item with key's key from tr, if any, and logs the
+// inverse.
+func del[T any](t *tx, tr *btree.BTreeG[T], key T) {
+	if old, had := tr.Delete(key); had {
+		t.undo = append(t.undo, func() { tr.ReplaceOrInsert(old) })
 	}
-	t.orgs[o.org.ID] = o
+}
+
+// count adds d times m to o's member counts, and logs the inverse.
+func (t *tx) count(o *orgData, m *membership.Member, d int) {
+	o.n.add(m, d)
+	t.undo = append(t.undo, func() { o.n.add(m, -d) })
 }
 
 // touchMember marks userID's CheckAccess entry in org for recomputing.

@@ -23,9 +23,8 @@ func (s *Store) CreateWorkspace(ctx context.Context, ws membership.Workspace) er
 		case o.wsNames.Has(nameRow{name: ws.Name}):
 			return fmt.Errorf("memstore: workspace name %q: %w", ws.Name, storage.ErrConflict)
 		}
-		o = t.orgW(ws.OrgID)
-		own(&o.owned, ownWorkspaces, &o.workspaces).ReplaceOrInsert(wsRow{id: ws.ID, w: &ws})
-		own(&o.owned, ownWsNames, &o.wsNames).ReplaceOrInsert(nameRow{name: ws.Name, id: ws.ID})
+		put(t, o.workspaces, wsRow{id: ws.ID, w: &ws})
+		put(t, o.wsNames, nameRow{name: ws.Name, id: ws.ID})
 		t.touchWorkspaces(ws.OrgID)
 		return nil
 	})
@@ -33,8 +32,8 @@ func (s *Store) CreateWorkspace(ctx context.Context, ws membership.Workspace) er
 
 // Workspace returns the workspace id of org, or ErrNotFound.
 func (s *Store) Workspace(ctx context.Context, org, id uuid.UUID) (membership.Workspace, error) {
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	if o := st.org(org); o != nil {
 		if w := o.workspace(id); w != nil {
 			return *w, nil
@@ -54,13 +53,11 @@ func (s *Store) UpdateWorkspace(ctx context.Context, ws membership.Workspace) er
 		if r, ok := o.wsNames.Get(nameRow{name: ws.Name}); ok && r.id != ws.ID {
 			return fmt.Errorf("memstore: workspace name %q: %w", ws.Name, storage.ErrConflict)
 		}
-		o = t.orgW(ws.OrgID)
 		w := *o.workspace(ws.ID)
-		names := own(&o.owned, ownWsNames, &o.wsNames)
-		names.Delete(nameRow{name: w.Name})
-		names.ReplaceOrInsert(nameRow{name: ws.Name, id: ws.ID})
+		del(t, o.wsNames, nameRow{name: w.Name})
+		put(t, o.wsNames, nameRow{name: ws.Name, id: ws.ID})
 		w.Name = ws.Name
-		own(&o.owned, ownWorkspaces, &o.workspaces).ReplaceOrInsert(wsRow{id: ws.ID, w: &w})
+		put(t, o.workspaces, wsRow{id: ws.ID, w: &w})
 		return nil
 	})
 }
@@ -74,16 +71,13 @@ func (s *Store) DeleteWorkspace(ctx context.Context, org, id uuid.UUID) error {
 		if o == nil || o.workspace(id) == nil {
 			return wsNotFound(id)
 		}
-		o = t.orgW(org)
 		w := o.workspace(id)
-		own(&o.owned, ownWorkspaces, &o.workspaces).Delete(wsRow{id: id})
-		own(&o.owned, ownWsNames, &o.wsNames).Delete(nameRow{name: w.Name})
+		del(t, o.workspaces, wsRow{id: id})
+		del(t, o.wsNames, nameRow{name: w.Name})
 		rows, _ := collect(o.byWs, accessRow{ws: id}, func(r accessRow) bool { return r.ws == id }, nil, -1)
-		byWs := own(&o.owned, ownByWs, &o.byWs)
-		byUser := own(&o.owned, ownByUser, &o.byUser)
 		for _, r := range rows {
-			byWs.Delete(r)
-			byUser.Delete(r)
+			del(t, o.byWs, r)
+			del(t, o.byUser, r)
 			t.touchMember(org, r.user)
 		}
 		t.touchWorkspaces(org)
@@ -98,8 +92,8 @@ func (s *Store) Workspaces(ctx context.Context, org uuid.UUID, page storage.Page
 	if err != nil || end {
 		return nil, "", err
 	}
-	st, t := s.view(ctx)
-	defer t.leave()
+	st, rd := s.view(ctx)
+	defer rd.leave()
 	o := st.org(org)
 	if o == nil {
 		return nil, "", nil

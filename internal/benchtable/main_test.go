@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+const sample = `goos: linux
+goarch: amd64
+pkg: github.com/rosterkit/roster/memstore
+cpu: Some CPU
+BenchmarkFloor/1k-2         	50000000	        20.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkFloor/1k-2         	50000000	        22.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkFloor/1k-2         	50000000	        90.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkCan/memstore/allow-2	30000000	        30.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkCan/memstore/allow-2	30000000	        34.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkCan/memstore/deny-2	30000000	        50.0 ns/op	      16 B/op	       1 allocs/op
+BenchmarkCanParallel/memstore-2	60000000	        20.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkListMembers/memstore/1k/first-2	  100000	     10000 ns/op
+BenchmarkListMembers/memstore/1k/deep-2 	  100000	     12000 ns/op
+BenchmarkListMembers/memstore/1M/first-2	  100000	     20000 ns/op
+BenchmarkInviteBatch10/memstore-2	   1000	   1500000 ns/op	  12 stmts/op
+PASS
+ok  	github.com/rosterkit/roster/memstore	12.3s
+pkg: github.com/rosterkit/roster/sqlstore
+BenchmarkPointSelect/sqlite-2	  200000	      5000 ns/op
+BenchmarkCan/sqlite/allow-2 	  200000	      9000 ns/op
+pkg: github.com/rosterkit/roster/internal/benchmarks
+BenchmarkFloor/1k-2         	50000000	        10.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkCan/memstore/1M/allow-2	30000000	        30.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkFloor/1M-2         	50000000	        25.0 ns/op	       0 B/op	       0 allocs/op
+`
+
+func parsed(t *testing.T) *results {
+	t.Helper()
+	res := newResults()
+	if err := res.parse(strings.NewReader(sample)); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestParseStripsPrefixAndProcs(t *testing.T) {
+	res := parsed(t)
+	want := []string{"Floor/1k", "Can/memstore/allow", "Can/memstore/deny", "CanParallel/memstore",
+		"ListMembers/memstore/1k/first", "ListMembers/memstore/1k/deep", "ListMembers/memstore/1M/first",
+		"InviteBatch10/memstore", "PointSelect/sqlite", "Can/sqlite/allow",
+		"benchmarks.Floor/1k", "Can/memstore/1M/allow", "Floor/1M"}
+	if strings.Join(res.order, ",") != strings.Join(want, ",") {
+		t.Fatalf("names = %v, want %v", res.order, want)
+	}
+	if n := res.runs("Floor/1k"); n != 3 {
+		t.Fatalf("Floor/1k runs = %d, want 3 (another package's Floor/1k must not mix in)", n)
+	}
+	if v, _ := res.median("InviteBatch10/memstore", "stmts/op"); v != 12 {
+		t.Fatalf("custom metric median = %v, want 12", v)
+	}
+}
+
+func TestParseLineRejectsNonResults(t *testing.T) {
+	for _, line := range []string{
+		"BenchmarkFoo",                       // a benchmark's name before its result
+		"BenchmarkFoo-2 --- FAIL: something", // not a number of iterations
+		"Benchmarks are fun 1 ns/op",         // not a result line at all
+		"ok  	pkg	1.2s",
+	} {
+		if name, _, ok := parseLine(line); ok {
+			t.Errorf("parseLine(%q) accepted as %q", line, name)
+		}
+	}
+}
+
+func TestMedianOddAndEven(t *testing.T) {
+	res := parsed(t)
+	if v, _ := res.median("Floor/1k", "ns/op"); v != 22 {
+		t.Fatalf("odd median = %v, want 22 (the outlier must not count)", v)
+	}
+	if v, _ := res.median("Can/memstore/allow", "ns/op"); v != 32 {
+		t.Fatalf("even median = %v, want 32", v)
+	}
+	if _, ok := res.median("Can/memstore/allow", "MB/s"); ok {
+		t.Fatal("median of an absent unit reported as present")
+	}
+}
+
+func find(checks []check, label, num string) (check, bool) {
+	for _, c := range checks {
+		if c.rule.label == label && c.num == num {
+			return c, true
+		}
+	}
+	return check{}, false
+}
+
+func TestRatiosFollowTheRules(t *testing.T) {
+	checks := evaluate(defaultRules, parsed(t))
+	cases := []struct {
+		label, num, den string
+		value           float64
+		met             bool
+	}{
+		{"Can on memstore vs the map floor", "Can/memstore/allow", "Floor/1k", 32.0 / 22, true},
+		{"Can on memstore vs the map floor", "Can/memstore/deny", "Floor/1k", 50.0 / 22, false},
+		{"Can on memstore allocates nothing", "Can/memstore/deny", "", 1, false},
+		{"Can on memstore allocates nothing", "Can/memstore/allow", "", 0, true},
+		{"CanParallel speed-up on all cores", "CanParallel/memstore", "Can/memstore/allow", 32.0 / 20, true},
+		{"Can on SQL vs a bare point select", "Can/sqlite/allow", "PointSelect/sqlite", 9000.0 / 5000, false},
+		{"Can on memstore vs the map floor", "Can/memstore/1M/allow", "Floor/1M", 30.0 / 25, true},
+		{"member page: deep vs first", "ListMembers/memstore/1k/deep", "ListMembers/memstore/1k/first", 1.2, true},
+		{"member page: large org vs 1k", "ListMembers/memstore/1M/first", "ListMembers/memstore/1k/first", 2, false},
+	}
+	for _, tc := range cases {
+		c, ok := find(checks, tc.label, tc.num)
+		if !ok {
+			t.Errorf("%s: no check for %s", tc.label, tc.num)
+			continue
+		}
+		if c.den != tc.den || c.value != tc.value || c.met() != tc.met {
+			t.Errorf("%s %s: got vs %q = %v met %v; want vs %q = %v met %v",
+				tc.label, tc.num, c.den, c.value, c.met(), tc.den, tc.value, tc.met)
+		}
+	}
+	// A ratio whose denominator is missing is not reported.
+	if c, ok := find(checks, "member page: deep vs first", "ListMembers/memstore/1M/deep"); ok {
+		t.Errorf("unexpected check %+v", c)
+	}
+}
+
+func TestUnmeasuredListsAbsentTargets(t *testing.T) {
+	got := strings.Join(unmeasured(defaultRules, parsed(t)), "|")
+	for _, want := range []string{"token verify under 1 µs (ns/op)", "remove member: 100k org vs 1k"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("unmeasured %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "Can on memstore vs the map floor") {
+		t.Errorf("measured target listed as unmeasured: %q", got)
+	}
+}
+
+func TestTablesPrintMediansAndMisses(t *testing.T) {
+	res := parsed(t)
+	var buf bytes.Buffer
+	writeFigures(&buf, res)
+	missed := writeChecks(&buf, evaluate(defaultRules, res), nil)
+	out := buf.String()
+	for _, want := range []string{"Floor/1k", "22 ns", "1.50 ms", "12 stmts/op", "NO", "1.45×"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if missed != 4 {
+		t.Errorf("missed = %d, want 4:\n%s", missed, out)
+	}
+}

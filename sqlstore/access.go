@@ -1,0 +1,159 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
+)
+
+// SetAccess gives a.UserID role a.Role in workspace a.WorkspaceID, replacing
+// any role it had there. It returns ErrNotFound when the workspace or the
+// member is not in a.OrgID.
+func (s *Store) SetAccess(ctx context.Context, a membership.WorkspaceAccess) error {
+	const op = "set access"
+	return s.Transact(ctx, func(ctx context.Context) error {
+		c := s.conn(ctx)
+		var n int
+		if err := c.QueryRowContext(ctx, s.q.accessTargets, a.OrgID, a.WorkspaceID, a.UserID).Scan(&n); err != nil {
+			return s.translate(ctx, op, err)
+		}
+		if n == 0 {
+			return notFound(op)
+		}
+		_, err := c.ExecContext(ctx, s.q.upsertAccess, a.OrgID, a.WorkspaceID, a.UserID, string(a.Role),
+			a.GrantedBy, encTime(a.GrantedAt))
+		return s.translate(ctx, op, err)
+	})
+}
+
+// DeleteAccess removes userID's access to workspace ws of org. It returns
+// ErrNotFound when there is none.
+func (s *Store) DeleteAccess(ctx context.Context, org, ws uuid.UUID, userID string) error {
+	const op = "delete access"
+	if !validText(userID) {
+		return notFound(op)
+	}
+	return s.write(ctx, func(ctx context.Context, c querier) error {
+		res, err := c.ExecContext(ctx, s.q.deleteAccess, org, ws, userID)
+		if err != nil {
+			return s.translate(ctx, op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.translate(ctx, op, err)
+		} else if n == 0 {
+			return notFound(op)
+		}
+		return nil
+	})
+}
+
+// MemberAccess lists userID's workspace access in org, ordered by workspace
+// ID.
+func (s *Store) MemberAccess(ctx context.Context, org uuid.UUID, userID string) ([]membership.WorkspaceAccess, error) {
+	const op = "member access"
+	if !validText(userID) {
+		return nil, nil
+	}
+	return reread(ctx, s, func(c querier) ([]membership.WorkspaceAccess, error) {
+		return list(ctx, s, c, op, s.q.memberAccess, []any{org, userID}, func(r scanner) (membership.WorkspaceAccess, error) {
+			return s.scanAccess(ctx, op, r)
+		})
+	})
+}
+
+// WorkspaceAccessList lists the access rows of workspace ws of org, ordered
+// by user ID.
+func (s *Store) WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page storage.Page) ([]membership.WorkspaceAccess, string, error) {
+	const op = "workspace access"
+	after, n, err := stringKey(page)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	out, err := reread(ctx, s, func(c querier) ([]membership.WorkspaceAccess, error) {
+		return list(ctx, s, c, op, s.q.workspaceAccess, []any{ws, org, after, n + 1}, func(r scanner) (membership.WorkspaceAccess, error) {
+			return s.scanAccess(ctx, op, r)
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, n, func(a membership.WorkspaceAccess) string { return a.UserID })
+	return out, next, nil
+}
+
+func (s *Store) scanAccess(ctx context.Context, op string, r scanner) (membership.WorkspaceAccess, error) {
+	var (
+		a    membership.WorkspaceAccess
+		role string
+		gat  string
+		err  error
+	)
+	if err = r.Scan(&a.OrgID, &a.WorkspaceID, &a.UserID, &role, &a.GrantedBy, &gat); err != nil {
+		return membership.WorkspaceAccess{}, s.translate(ctx, op, err)
+	}
+	a.Role = roles.Role(role)
+	if a.GrantedAt, err = decTime(gat); err != nil {
+		return membership.WorkspaceAccess{}, err
+	}
+	return a, nil
+}
+
+// CheckAccess returns, in one indexed query, what a permission check needs
+// about userID in workspace ws of org (ws may be uuid.Nil for org-scope
+// checks): the member row by its primary key, with its access row to ws
+// and whether ws is in org, each by its own key. It returns ErrNotFound
+// when userID is not a member of org.
+func (s *Store) CheckAccess(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID) (membership.Access, error) {
+	if !validText(userID) {
+		return membership.Access{}, notFound("check access")
+	}
+	return reread(ctx, s, func(c querier) (membership.Access, error) {
+		var (
+			a       membership.Access
+			role    string
+			grants  int64
+			wsRole  sql.NullString
+			wsFound int
+			row     *sql.Row
+		)
+		if stmt := s.checkStmt(ctx); stmt != nil {
+			row = stmt.QueryRowContext(ctx, ws, ws, org, userID)
+		} else {
+			row = c.QueryRowContext(ctx, s.q.checkAccess, ws, ws, org, userID)
+		}
+		if err := row.Scan(&role, &grants, &a.Deactivated, &wsRole, &wsFound); err != nil {
+			return membership.Access{}, s.translate(ctx, "check access", err)
+		}
+		a.Role, a.Grants = roles.Role(role), decPerms(grants)
+		a.WorkspaceRole, a.WorkspaceFound = roles.Role(wsRole.String), wsFound > 0
+		return a, nil
+	})
+}
+
+// checkStmt returns the prepared statement of CheckAccess, preparing it on
+// first use, or nil inside a transaction (whose connection it is not
+// prepared on) or when preparing failed (the next call tries again).
+func (s *Store) checkStmt(ctx context.Context) *sql.Stmt {
+	if s.InTransaction(ctx) {
+		return nil
+	}
+	if st := s.check.Load(); st != nil {
+		return st
+	}
+	s.checkMu.Lock()
+	defer s.checkMu.Unlock()
+	if st := s.check.Load(); st != nil {
+		return st
+	}
+	st, err := s.db.PrepareContext(ctx, s.q.checkAccess)
+	if err != nil {
+		return nil
+	}
+	s.check.Store(st)
+	return st
+}

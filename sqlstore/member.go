@@ -1,0 +1,192 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
+)
+
+// InsertMember inserts m. It returns ErrNotFound when m.OrgID does not exist
+// and ErrConflict when the user is already a member.
+func (s *Store) InsertMember(ctx context.Context, m membership.Member) error {
+	const op = "insert member"
+	return s.Transact(ctx, func(ctx context.Context) error {
+		c := s.conn(ctx)
+		if err := s.requireOrg(ctx, c, op, m.OrgID); err != nil {
+			return err
+		}
+		_, err := c.ExecContext(ctx, s.q.insertMember, m.OrgID, m.UserID, m.Email, lowerASCII(m.Email),
+			m.Name, lowerASCII(m.Name), string(m.Role), string(m.Kind), encPerms(m.Grants),
+			m.Licensed, m.SSO, m.Deactivated, m.InvitedBy, encTime(m.JoinedAt), encTime(m.UpdatedAt))
+		return s.translate(ctx, op, err)
+	})
+}
+
+// Member returns userID's membership of org, or ErrNotFound.
+func (s *Store) Member(ctx context.Context, org uuid.UUID, userID string) (membership.Member, error) {
+	if !validText(userID) {
+		return membership.Member{}, notFound("member")
+	}
+	return reread(ctx, s, func(c querier) (membership.Member, error) {
+		return s.scanMember(ctx, "member", c.QueryRowContext(ctx, s.q.selectMember, org, userID))
+	})
+}
+
+// UpdateMember replaces every field of the member but OrgID, UserID and
+// JoinedAt. It returns ErrNotFound when the user is not a member.
+func (s *Store) UpdateMember(ctx context.Context, m membership.Member) error {
+	const op = "update member"
+	return s.write(ctx, func(ctx context.Context, c querier) error {
+		res, err := c.ExecContext(ctx, s.q.updateMember, m.Email, lowerASCII(m.Email),
+			m.Name, lowerASCII(m.Name), string(m.Role), string(m.Kind), encPerms(m.Grants),
+			m.Licensed, m.SSO, m.Deactivated, m.InvitedBy, encTime(m.UpdatedAt), m.OrgID, m.UserID)
+		if err != nil {
+			return s.translate(ctx, op, err)
+		}
+		return s.changed(ctx, c, op, res, s.q.memberExists, m.OrgID, m.UserID)
+	})
+}
+
+// DeleteMember deletes the membership and all its workspace access, and
+// touches no other member's rows. It returns ErrNotFound when the user is
+// not a member.
+func (s *Store) DeleteMember(ctx context.Context, org uuid.UUID, userID string) error {
+	const op = "delete member"
+	if !validText(userID) {
+		return notFound(op)
+	}
+	return s.Transact(ctx, func(ctx context.Context) error {
+		c := s.conn(ctx)
+		if _, err := c.ExecContext(ctx, s.q.deleteMemberAccess, org, userID); err != nil {
+			return s.translate(ctx, op, err)
+		}
+		res, err := c.ExecContext(ctx, s.q.deleteMember, org, userID)
+		if err != nil {
+			return s.translate(ctx, op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.translate(ctx, op, err)
+		} else if n == 0 {
+			return notFound(op)
+		}
+		return nil
+	})
+}
+
+// Members lists the members of org that match f, ordered by user ID. The
+// page is read by keyset (org_id = ? AND user_id > ?) on the primary key,
+// so a deep page costs what the first does.
+func (s *Store) Members(ctx context.Context, org uuid.UUID, f membership.MemberFilter, page storage.Page) ([]membership.Member, string, error) {
+	const op = "list members"
+	after, n, err := stringKey(page)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	where, args := s.memberFilter(org, f)
+	q := `SELECT ` + prefixed("m.", memberCols) + ` FROM roster_members m WHERE ` + where +
+		` AND m.user_id > ? ORDER BY m.user_id LIMIT ?`
+	args = append(args, after, n+1)
+	out, err := reread(ctx, s, func(c querier) ([]membership.Member, error) {
+		return list(ctx, s, c, op, s.sql(q), args, func(r scanner) (membership.Member, error) {
+			return s.scanMember(ctx, op, r)
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, n, func(m membership.Member) string { return m.UserID })
+	return out, next, nil
+}
+
+// CountMembers counts the members of org that match f.
+func (s *Store) CountMembers(ctx context.Context, org uuid.UUID, f membership.MemberFilter) (int, error) {
+	if !validFilter(f) {
+		return 0, nil
+	}
+	where, args := s.memberFilter(org, f)
+	q := s.sql(`SELECT COUNT(*) FROM roster_members m WHERE ` + where)
+	return reread(ctx, s, func(c querier) (int, error) {
+		var n int
+		if err := c.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			return 0, s.translate(ctx, "count members", err)
+		}
+		return n, nil
+	})
+}
+
+// validFilter reports whether f's text is valid UTF-8; no member matches
+// a filter whose text is not.
+func validFilter(f membership.MemberFilter) bool {
+	return validText(string(f.Role)) && validText(string(f.Kind)) && validText(f.Prefix)
+}
+
+// memberFilter returns the WHERE conditions on roster_members m for org and
+// f, and their arguments.
+func (s *Store) memberFilter(org uuid.UUID, f membership.MemberFilter) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 8)
+	b.WriteString(`m.org_id = ?`)
+	args = append(args, org)
+	if f.Role != "" {
+		b.WriteString(` AND m.role = ?`)
+		args = append(args, string(f.Role))
+	}
+	if f.Kind != "" {
+		b.WriteString(` AND m.kind = ?`)
+		args = append(args, string(f.Kind))
+	}
+	if f.LicensedOnly {
+		b.WriteString(` AND m.licensed = ?`)
+		args = append(args, true)
+	}
+	if f.Prefix != "" {
+		// Both keys are lower-cased in ASCII when written; comparing the
+		// first characters avoids LIKE and its escapes.
+		p := lowerASCII(f.Prefix)
+		n := utf8.RuneCountInString(p)
+		b.WriteString(` AND (SUBSTR(m.email_key, 1, ?) = ? OR SUBSTR(m.name_key, 1, ?) = ?)`)
+		args = append(args, n, p, n, p)
+	}
+	if f.Workspace != uuid.Nil {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM roster_workspace_access a
+WHERE a.workspace_id = ? AND a.user_id = m.user_id AND a.org_id = m.org_id)`)
+		args = append(args, f.Workspace)
+	}
+	return b.String(), args
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (s *Store) scanMember(ctx context.Context, op string, r scanner) (membership.Member, error) {
+	var (
+		m          membership.Member
+		role, kind string
+		grants     int64
+		jat, uat   string
+		err        error
+	)
+	if err = r.Scan(&m.OrgID, &m.UserID, &m.Email, &m.Name, &role, &kind, &grants,
+		&m.Licensed, &m.SSO, &m.Deactivated, &m.InvitedBy, &jat, &uat); err != nil {
+		return membership.Member{}, s.translate(ctx, op, err)
+	}
+	m.Role, m.Kind, m.Grants = roles.Role(role), membership.Kind(kind), decPerms(grants)
+	if m.JoinedAt, err = decTime(jat); err != nil {
+		return membership.Member{}, err
+	}
+	if m.UpdatedAt, err = decTime(uat); err != nil {
+		return membership.Member{}, err
+	}
+	return m, nil
+}

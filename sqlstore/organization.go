@@ -1,0 +1,190 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/storage"
+)
+
+// CreateOrganization inserts org. It returns ErrConflict when the ID or the
+// slug is taken.
+func (s *Store) CreateOrganization(ctx context.Context, org membership.Organization) error {
+	settings, err := encJSON(org.Settings)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, c querier) error {
+		_, err := c.ExecContext(ctx, s.q.insertOrg, org.ID, org.Name, org.Slug, settings,
+			encTime(org.CreatedAt), encTime(org.UpdatedAt))
+		if err != nil {
+			return s.translate(ctx, "create organization", err)
+		}
+		s.sawOrg(ctx, org.ID, true)
+		return nil
+	})
+}
+
+// Organization returns the organization with id, or ErrNotFound.
+func (s *Store) Organization(ctx context.Context, id uuid.UUID) (membership.Organization, error) {
+	return reread(ctx, s, func(c querier) (membership.Organization, error) {
+		return s.scanOrg(ctx, "organization", c.QueryRowContext(ctx, s.q.selectOrg, id))
+	})
+}
+
+// OrganizationBySlug returns the organization with slug, or ErrNotFound.
+func (s *Store) OrganizationBySlug(ctx context.Context, slug string) (membership.Organization, error) {
+	if !validText(slug) {
+		return membership.Organization{}, notFound("organization by slug")
+	}
+	return reread(ctx, s, func(c querier) (membership.Organization, error) {
+		return s.scanOrg(ctx, "organization by slug", c.QueryRowContext(ctx, s.q.selectOrgBySlug, slug))
+	})
+}
+
+// LockOrganization returns the organization with id and, inside a
+// transaction, serializes it: on PostgreSQL and MySQL it reads the row FOR
+// UPDATE, so a second transaction locking it waits until the first ends; on
+// SQLite the transaction already holds the database's write lock. It
+// returns ErrNotFound when the organization does not exist.
+func (s *Store) LockOrganization(ctx context.Context, id uuid.UUID) (membership.Organization, error) {
+	o, err := reread(ctx, s, func(c querier) (membership.Organization, error) {
+		return s.scanOrg(ctx, "lock organization", c.QueryRowContext(ctx, s.q.lockOrg, id))
+	})
+	if err == nil {
+		s.sawOrg(ctx, id, true)
+	}
+	return o, err
+}
+
+// UpdateOrganization replaces name, slug, settings and UpdatedAt. It
+// returns ErrNotFound when the organization does not exist and ErrConflict
+// when the new slug is taken.
+func (s *Store) UpdateOrganization(ctx context.Context, org membership.Organization) error {
+	settings, err := encJSON(org.Settings)
+	if err != nil {
+		return err
+	}
+	const op = "update organization"
+	return s.write(ctx, func(ctx context.Context, c querier) error {
+		res, err := c.ExecContext(ctx, s.q.updateOrg, org.Name, org.Slug, settings, encTime(org.UpdatedAt), org.ID)
+		if err != nil {
+			return s.translate(ctx, op, err)
+		}
+		return s.changed(ctx, c, op, res, s.q.orgExists, org.ID)
+	})
+}
+
+// DeleteOrganization deletes the organization and everything in it:
+// workspaces, members, access, invitations, links and audit events. It
+// returns ErrNotFound when the organization does not exist. Outbox messages
+// stay, so that the event telling of the deletion is still delivered.
+func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
+	const op = "delete organization"
+	return s.Transact(ctx, func(ctx context.Context) error {
+		c := s.conn(ctx)
+		for _, q := range s.orgChildren() {
+			if _, err := c.ExecContext(ctx, q, id); err != nil {
+				return s.translate(ctx, op, err)
+			}
+		}
+		res, err := c.ExecContext(ctx, s.q.deleteOrg, id)
+		if err != nil {
+			return s.translate(ctx, op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.translate(ctx, op, err)
+		} else if n == 0 {
+			return notFound(op)
+		}
+		s.sawOrg(ctx, id, false)
+		return nil
+	})
+}
+
+// orgChildren are the statements that delete an organization's rows,
+// children before parents, each taking the organization ID. They do not
+// rely on ON DELETE CASCADE, which SQLite applies only with foreign keys on.
+func (s *Store) orgChildren() []string {
+	return []string{s.q.deleteOrgAccess, s.q.deleteOrgMembers, s.q.deleteOrgWorkspaces, s.q.deleteOrgAudit,
+		s.iq.deleteOrgInvitations, s.iq.deleteOrgLinks, s.iq.deleteOrgSends}
+}
+
+// UserOrganizations lists the organizations userID is a member of, ordered
+// by organization ID.
+func (s *Store) UserOrganizations(ctx context.Context, userID string, page storage.Page) ([]membership.Organization, string, error) {
+	const op = "user organizations"
+	after, n, err := idKey(page)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	if !validText(userID) {
+		return nil, "", nil
+	}
+	out, err := reread(ctx, s, func(c querier) ([]membership.Organization, error) {
+		return list(ctx, s, c, op, s.q.userOrgs, []any{userID, after, n + 1}, func(r scanner) (membership.Organization, error) {
+			return s.scanOrg(ctx, op, r)
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, n, func(o membership.Organization) string { return o.ID.String() })
+	return out, next, nil
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface{ Scan(dest ...any) error }
+
+func (s *Store) scanOrg(ctx context.Context, op string, r scanner) (membership.Organization, error) {
+	var (
+		o                  membership.Organization
+		settings, cat, uat string
+	)
+	if err := r.Scan(&o.ID, &o.Name, &o.Slug, &settings, &cat, &uat); err != nil {
+		return membership.Organization{}, s.translate(ctx, op, err)
+	}
+	var err error
+	if err = decJSON(settings, &o.Settings); err != nil {
+		return membership.Organization{}, err
+	}
+	if o.CreatedAt, err = decTime(cat); err != nil {
+		return membership.Organization{}, err
+	}
+	if o.UpdatedAt, err = decTime(uat); err != nil {
+		return membership.Organization{}, err
+	}
+	return o, nil
+}
+
+// changed checks the result of an UPDATE of one row: when it changed none,
+// the row is either missing (ErrNotFound) or already held the new values,
+// which MySQL does not count as changed; exists tells them apart.
+func (s *Store) changed(ctx context.Context, c querier, op string, res sql.Result, exists string, args ...any) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return s.translate(ctx, op, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	var one int
+	if err := c.QueryRowContext(ctx, exists, args...).Scan(&one); err != nil {
+		return s.translate(ctx, op, err)
+	}
+	return nil
+}
+
+// pageOf cuts a list read with one row more than the page size n: when the
+// extra row is there, the page is full and the next cursor points at its
+// last item.
+func pageOf[T any](items []T, n int, key func(T) string) ([]T, string) {
+	if len(items) <= n {
+		return items, ""
+	}
+	items = items[:n]
+	return items, storage.Cursor(key(items[n-1]))
+}
