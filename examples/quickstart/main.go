@@ -2,38 +2,67 @@
 // organization, two workspaces, members in several roles, permission checks
 // allowed and denied, a removal, and the audit trail.
 //
-//	go run ./examples/quickstart
+//	go run ./examples/quickstart              # in memory
+//	go run ./examples/quickstart -db roster.db # in a SQLite file
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/memstore"
 	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/sqlstore"
 	"github.com/rosterkit/roster/storage"
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	db := flag.String("db", "", "a SQLite file to keep the data in (default: memory)")
+	flag.Parse()
+	ctx := context.Background()
+	st, done, err := openStore(ctx, *db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer done()
+	if err := run(ctx, st); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
+// openStore returns the embedded in-memory store, or a SQLite store in the
+// file path when one is given.
+func openStore(ctx context.Context, path string) (membership.Store, func(), error) {
+	if path == "" {
+		return memstore.New(), func() {}, nil
+	}
+	st, err := sqlstore.Open(ctx, "sqlite", path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, func() { _ = st.Close() }, nil
+}
+
+func run(ctx context.Context, st membership.Store) error {
 	events := membership.DispatcherFunc(func(_ context.Context, e membership.Event) error {
-		fmt.Printf("  event %-14s user=%s\n", e.Type, e.UserID)
+		subject := e.UserID
+		if subject == "" {
+			subject = e.Data["name"]
+		}
+		fmt.Printf("  event %-20s %s\n", e.Type, subject)
 		return nil
 	})
-	m := membership.New(memstore.New(), membership.Options{Dispatcher: events})
+	m := membership.New(st, membership.Options{Dispatcher: events})
 
 	fmt.Println("Ann creates Acme; she is its owner.")
 	org, err := m.CreateOrganization(ctx, "ann", membership.NewOrganization{
-		Name: "Acme", Slug: "acme", OwnerEmail: "ann@acme.com",
+		Name: "Acme", Slug: fmt.Sprintf("acme-%d", time.Now().UnixNano()), // a new one on every run OwnerEmail: "ann@acme.com",
 		Settings: membership.Settings{Domains: []string{"acme.com"}},
 	})
 	if err != nil {
