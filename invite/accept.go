@@ -63,15 +63,8 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 	}
 	var out membership.Member
 	err = s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationAccepted, func(ctx context.Context, o *op) error {
-		o.Target(inv.EmailKey)
-		inv, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
+		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
-			return tokenLookup(err)
-		}
-		if !t.Matches(inv.TokenHash) {
-			return fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
-		}
-		if err := invitationUsable(inv, o.Now); err != nil {
 			return err
 		}
 		addr, err := s.checkInvitee(in)
@@ -172,15 +165,8 @@ func (s *Service) Reject(ctx context.Context, token string) error {
 		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
 	}
 	return s.mutate(ctx, "", inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
-		o.Target(inv.EmailKey)
-		inv, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
+		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
-			return tokenLookup(err)
-		}
-		if !t.Matches(inv.TokenHash) {
-			return fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
-		}
-		if err := invitationUsable(inv, o.Now); err != nil {
 			return err
 		}
 		inv.Status, inv.DecidedAt, inv.UpdatedAt = StatusRejected, o.Now, o.Now
@@ -190,4 +176,22 @@ func (s *Service) Reject(ctx context.Context, token string) error {
 		}
 		return o.RecordAs(ctx, "", invitationRecord(EventInvitationRejected, inv, nil))
 	})
+}
+
+// usableInvitation re-reads inv under its organization's lock and checks
+// that token t still opens it and that it can still be decided: the read
+// before the lock may be stale.
+func (s *Service) usableInvitation(ctx context.Context, o *op, t Token, inv Invitation) (Invitation, error) {
+	o.Target(inv.EmailKey)
+	cur, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
+	if err != nil {
+		return Invitation{}, tokenLookup(err)
+	}
+	if !t.Matches(cur.TokenHash) {
+		return Invitation{}, fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
+	}
+	if err := invitationUsable(cur, o.Now); err != nil {
+		return Invitation{}, err
+	}
+	return cur, nil
 }
