@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/google/btree"
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/storage"
@@ -32,16 +33,6 @@ func (s *Store) AppendAudit(ctx context.Context, e membership.AuditEvent) error 
 // unfiltered list costs O(log n + page); filters scan until the page is
 // full. An organization that does not exist has none.
 func (s *Store) Audit(ctx context.Context, org uuid.UUID, f membership.AuditFilter, page storage.Page) ([]membership.AuditEvent, string, error) {
-	size, from, end, err := idPage("audit", page)
-	if err != nil || end {
-		return nil, "", err
-	}
-	st, rd := s.view(ctx)
-	defer rd.leave()
-	o := st.org(org)
-	if o == nil {
-		return nil, "", nil
-	}
 	var match func(auditRow) bool
 	if f != (membership.AuditFilter{}) {
 		match = func(r auditRow) bool {
@@ -50,15 +41,11 @@ func (s *Store) Audit(ctx context.Context, org uuid.UUID, f membership.AuditFilt
 				(f.Target == "" || r.e.Target == f.Target)
 		}
 	}
-	rows, more := collect(o.audit, auditRow{id: from}, nil, match, size)
-	out := make([]membership.AuditEvent, len(rows))
-	for i, r := range rows {
-		out[i] = cloneEvent(*r.e)
-	}
-	if len(rows) == 0 {
-		return out, "", nil
-	}
-	return out, idCursor(rows[len(rows)-1].id, more), nil
+	return idList(s, ctx, "audit", org, page,
+		func(o *orgData) *btree.BTreeG[auditRow] { return o.audit },
+		func(id uuid.UUID) auditRow { return auditRow{id: id} },
+		func(r auditRow) uuid.UUID { return r.id },
+		match, func(r auditRow) membership.AuditEvent { return cloneEvent(*r.e) })
 }
 
 // cloneEvent returns a copy of e that shares no memory with it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/google/btree"
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/storage"
@@ -143,29 +144,15 @@ func (s *Store) UpdateInvitation(ctx context.Context, inv invite.Invitation) err
 // InvitationFilter.Match), ordered by ID. Filters scan until the page is
 // full. An organization that does not exist has none.
 func (s *Store) Invitations(ctx context.Context, org uuid.UUID, f invite.InvitationFilter, page storage.Page) ([]invite.Invitation, string, error) {
-	size, from, end, err := idPage("invitations", page)
-	if err != nil || end {
-		return nil, "", err
-	}
-	st, rd := s.view(ctx)
-	defer rd.leave()
-	o := st.org(org)
-	if o == nil {
-		return nil, "", nil
-	}
 	var match func(invRow) bool
 	if f.EmailKey != "" || len(f.Statuses) > 0 {
 		match = func(r invRow) bool { return f.Match(*r.inv) }
 	}
-	rows, more := collect(o.invitations, invRow{id: from}, nil, match, size)
-	out := make([]invite.Invitation, len(rows))
-	for i, r := range rows {
-		out[i] = cloneInvitation(*r.inv)
-	}
-	if len(rows) == 0 {
-		return out, "", nil
-	}
-	return out, idCursor(rows[len(rows)-1].id, more), nil
+	return idList(s, ctx, "invitations", org, page,
+		func(o *orgData) *btree.BTreeG[invRow] { return o.invitations },
+		func(id uuid.UUID) invRow { return invRow{id: id} },
+		func(r invRow) uuid.UUID { return r.id },
+		match, func(r invRow) invite.Invitation { return cloneInvitation(*r.inv) })
 }
 
 // CountInvitations counts the invitations of org that match f: in O(1)

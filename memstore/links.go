@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/google/btree"
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/storage"
@@ -124,25 +125,11 @@ func (s *Store) UseLink(ctx context.Context, org, id uuid.UUID) error {
 // Links lists the links of org, ordered by ID. An organization that does
 // not exist has none.
 func (s *Store) Links(ctx context.Context, org uuid.UUID, page storage.Page) ([]invite.Link, string, error) {
-	size, from, end, err := idPage("links", page)
-	if err != nil || end {
-		return nil, "", err
-	}
-	st, rd := s.view(ctx)
-	defer rd.leave()
-	o := st.org(org)
-	if o == nil {
-		return nil, "", nil
-	}
-	rows, more := collect(o.links, linkRow{id: from}, nil, nil, size)
-	out := make([]invite.Link, len(rows))
-	for i, r := range rows {
-		out[i] = cloneLink(*r.l)
-	}
-	if len(rows) == 0 {
-		return out, "", nil
-	}
-	return out, idCursor(rows[len(rows)-1].id, more), nil
+	return idList(s, ctx, "links", org, page,
+		func(o *orgData) *btree.BTreeG[linkRow] { return o.links },
+		func(id uuid.UUID) linkRow { return linkRow{id: id} },
+		func(r linkRow) uuid.UUID { return r.id },
+		nil, func(r linkRow) invite.Link { return cloneLink(*r.l) })
 }
 
 // cloneLink returns a copy of l that shares no memory with it.

@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/google/btree"
@@ -91,4 +92,32 @@ func collect[T any](tr *btree.BTreeG[T], pivot T, in, match func(T) bool, size i
 		return true
 	})
 	return out, more
+}
+
+// idList is one page of an organization's rows kept by ID in the tree pick
+// chooses: those match accepts (all when nil), converted by conv. row makes
+// the pivot row of an ID and id reads a row's. An organization that does
+// not exist has no rows.
+func idList[R, T any](s *Store, ctx context.Context, what string, org uuid.UUID, page storage.Page,
+	pick func(*orgData) *btree.BTreeG[R], row func(uuid.UUID) R, id func(R) uuid.UUID,
+	match func(R) bool, conv func(R) T) ([]T, string, error) {
+	size, from, end, err := idPage(what, page)
+	if err != nil || end {
+		return nil, "", err
+	}
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	o := st.org(org)
+	if o == nil {
+		return nil, "", nil
+	}
+	rows, more := collect(pick(o), row(from), nil, match, size)
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = conv(r)
+	}
+	if len(rows) == 0 {
+		return out, "", nil
+	}
+	return out, idCursor(id(rows[len(rows)-1]), more), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/btree"
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/storage"
@@ -88,25 +89,11 @@ func (s *Store) DeleteWorkspace(ctx context.Context, org, id uuid.UUID) error {
 // Workspaces lists the workspaces of org, ordered by ID. An organization
 // that does not exist has none.
 func (s *Store) Workspaces(ctx context.Context, org uuid.UUID, page storage.Page) ([]membership.Workspace, string, error) {
-	size, from, end, err := idPage("workspaces", page)
-	if err != nil || end {
-		return nil, "", err
-	}
-	st, rd := s.view(ctx)
-	defer rd.leave()
-	o := st.org(org)
-	if o == nil {
-		return nil, "", nil
-	}
-	rows, more := collect(o.workspaces, wsRow{id: from}, nil, nil, size)
-	out := make([]membership.Workspace, len(rows))
-	for i, r := range rows {
-		out[i] = *r.w
-	}
-	if len(rows) == 0 {
-		return out, "", nil
-	}
-	return out, idCursor(rows[len(rows)-1].id, more), nil
+	return idList(s, ctx, "workspaces", org, page,
+		func(o *orgData) *btree.BTreeG[wsRow] { return o.workspaces },
+		func(id uuid.UUID) wsRow { return wsRow{id: id} },
+		func(r wsRow) uuid.UUID { return r.id },
+		nil, func(r wsRow) membership.Workspace { return *r.w })
 }
 
 func wsNotFound(id uuid.UUID) error {
