@@ -39,16 +39,7 @@ func (s *Store) DeleteAccess(ctx context.Context, org, ws uuid.UUID, userID stri
 		return notFound(op)
 	}
 	return s.write(ctx, func(ctx context.Context, c querier) error {
-		res, err := c.ExecContext(ctx, s.q.deleteAccess, org, ws, userID)
-		if err != nil {
-			return s.translate(ctx, op, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return s.translate(ctx, op, err)
-		} else if n == 0 {
-			return notFound(op)
-		}
-		return nil
+		return s.deleteOne(ctx, c, op, s.q.deleteAccess, org, ws, userID)
 	})
 }
 

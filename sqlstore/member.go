@@ -66,16 +66,7 @@ func (s *Store) DeleteMember(ctx context.Context, org uuid.UUID, userID string) 
 		if _, err := c.ExecContext(ctx, s.q.deleteMemberAccess, org, userID); err != nil {
 			return s.translate(ctx, op, err)
 		}
-		res, err := c.ExecContext(ctx, s.q.deleteMember, org, userID)
-		if err != nil {
-			return s.translate(ctx, op, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return s.translate(ctx, op, err)
-		} else if n == 0 {
-			return notFound(op)
-		}
-		return nil
+		return s.deleteOne(ctx, c, op, s.q.deleteMember, org, userID)
 	})
 }
 

@@ -91,14 +91,8 @@ func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
 				return s.translate(ctx, op, err)
 			}
 		}
-		res, err := c.ExecContext(ctx, s.q.deleteOrg, id)
-		if err != nil {
-			return s.translate(ctx, op, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return s.translate(ctx, op, err)
-		} else if n == 0 {
-			return notFound(op)
+		if err := s.deleteOne(ctx, c, op, s.q.deleteOrg, id); err != nil {
+			return err
 		}
 		s.sawOrg(ctx, id, false)
 		return nil

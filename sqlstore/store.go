@@ -147,3 +147,18 @@ func (s *Store) sql(q string) string {
 	}
 	return s.d.rebind(q)
 }
+
+// deleteOne runs a DELETE meant to remove one row: it returns ErrNotFound
+// when it removed none.
+func (s *Store) deleteOne(ctx context.Context, c querier, op, query string, args ...any) error {
+	res, err := c.ExecContext(ctx, query, args...)
+	if err != nil {
+		return s.translate(ctx, op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.translate(ctx, op, err)
+	} else if n == 0 {
+		return notFound(op)
+	}
+	return nil
+}

@@ -53,16 +53,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, org, id uuid.UUID) error {
 		if _, err := c.ExecContext(ctx, s.q.deleteWorkspaceAccess, org, id); err != nil {
 			return s.translate(ctx, op, err)
 		}
-		res, err := c.ExecContext(ctx, s.q.deleteWorkspace, org, id)
-		if err != nil {
-			return s.translate(ctx, op, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return s.translate(ctx, op, err)
-		} else if n == 0 {
-			return notFound(op)
-		}
-		return nil
+		return s.deleteOne(ctx, c, op, s.q.deleteWorkspace, org, id)
 	})
 }
 
