@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/rosterkit/roster/roles"
 )
 
 // Input limits.
@@ -193,13 +192,6 @@ func kindOf(org Organization, email string) Kind {
 		}
 	}
 	return KindGuest
-}
-
-func checkPerm(cat *roles.Catalog, p roles.Permission) error {
-	if !p.Valid() || cat.PermissionName(p) == "" {
-		return fmt.Errorf("%w: permission %d is not in the catalog", ErrInvalidRole, p)
-	}
-	return nil
 }
 
 func clip(s string) string {

@@ -136,7 +136,6 @@ type config struct {
 	record   bool
 	deferred bool
 	owner    string
-	clk      *clock
 }
 
 // option changes how newFixture builds its fixture.
@@ -157,9 +156,6 @@ func onStore(st Store) option { return func(c *config) { c.store = st } }
 // ownedBy names the organization's creator.
 func ownedBy(user string) option { return func(c *config) { c.owner = user } }
 
-// withClock shares a clock between fixtures.
-func withClock(clk *clock) option { return func(c *config) { c.clk = clk } }
-
 // newFixture creates a store (unless onStore), a Service and an organization
 // with a unique slug, created by "owner".
 func newFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...option) *fixture {
@@ -171,10 +167,7 @@ func newFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...option)
 	if cfg.store == nil {
 		cfg.store = newStore(t)
 	}
-	if cfg.clk == nil {
-		cfg.clk = newClock()
-	}
-	f := &fixture{t: t, ctx: t.Context(), st: cfg.store, clk: cfg.clk, owner: cfg.owner}
+	f := &fixture{t: t, ctx: t.Context(), st: cfg.store, clk: newClock(), owner: cfg.owner}
 	o := membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: cfg.deferred}
 	if cfg.record {
 		rec := &recorder{}

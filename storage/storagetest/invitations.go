@@ -1894,7 +1894,7 @@ func testInvitationDelivery(t *testing.T, newStore func(t *testing.T) Store) {
 			is.True(m.ExpiresAt.Equal(r.Invitation.ExpiresAt))
 			is.True(!m.Resent)
 		}
-		n, err = f.iv.DeliverMail(f.ctx)
+		_, err = f.iv.DeliverMail(f.ctx)
 		is.NoErr(err)
 		is.Equal(len(f.mail.sent(f.org.ID)), 2) // sent once
 		// The mailed URL accepts.
