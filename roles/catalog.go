@@ -303,3 +303,13 @@ func (c *Catalog) CheckGrants(g PermSet) error {
 	}
 	return nil
 }
+
+// PermissionScope returns the scope of permission p in this catalog, or an
+// error wrapping ErrInvalidRole when the catalog does not define p (an
+// out-of-range bit included). It allocates nothing when p is defined.
+func (c *Catalog) PermissionScope(p Permission) (Scope, error) {
+	if p.Valid() && c.names[p] != "" {
+		return c.scopes[p], nil
+	}
+	return 0, fmt.Errorf("%w: no permission %d", ErrInvalidRole, p)
+}

@@ -111,6 +111,7 @@ var ceilingCases = []ceilingCase{
 // being one. Allowed rows take effect; denied rows fail with ErrForbidden,
 // change nothing and leave a denied audit event.
 func testCeiling(t *testing.T, newStore func(t *testing.T) Store) {
+	testCatalogRules(t, newStore)
 	for _, c := range ceilingCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -200,4 +201,53 @@ func testCeiling(t *testing.T, newStore func(t *testing.T) Store) {
 			}
 		})
 	}
+}
+
+// testCatalogRules checks what the catalog decides through the Service:
+// permissions it does not define, and catalogs with custom roles.
+func testCatalogRules(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("ChecksOfAPermissionTheCatalogDoesNotDefineAreInvalidRole", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "w1")
+		// 73 would read as org.delete if masked to 6 bits; 12 and 31 are
+		// free bits of the built-in range; 32 and 63 are free custom bits.
+		for _, p := range []roles.Permission{12, 31, roles.FirstCustom, roles.MaxPermission, 64, 73, 255} {
+			for _, user := range []string{f.owner, "stranger"} {
+				ok, err := f.svc.Can(f.ctx, f.org.ID, user, w.ID, p)
+				if ok || !errors.Is(err, membership.ErrInvalidRole) {
+					t.Errorf("Can(%s, permission %d) = %v, %v; want false, ErrInvalidRole", user, p, ok, err)
+				}
+				ok, err = f.svc.CanOrg(f.ctx, f.org.ID, user, p)
+				if ok || !errors.Is(err, membership.ErrInvalidRole) {
+					t.Errorf("CanOrg(%s, permission %d) = %v, %v; want false, ErrInvalidRole", user, p, ok, err)
+				}
+			}
+		}
+		// CanOrg answers for organization permissions; a workspace one
+		// needs a workspace.
+		ok, err := f.svc.CanOrg(f.ctx, f.org.ID, f.owner, roles.PermView)
+		if ok || !errors.Is(err, membership.ErrInvalidRole) {
+			t.Errorf("CanOrg(owner, view) = %v, %v; want false, ErrInvalidRole", ok, err)
+		}
+		if !f.can(t, f.owner, w.ID, roles.PermView) || !f.canOrg(t, f.owner, roles.PermDeleteOrganization) {
+			t.Error("the owner's defined permissions must still be answered")
+		}
+	})
+
+	t.Run("AnOutOfRangePermissionCannotBeGranted", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		f.add(t, "alice", roles.OrgMember)
+		before := f.snap(t)
+		bad := roles.Grants(73) // 73 & 63 is org.delete
+		_, err := f.svc.SetGrants(f.ctx, f.owner, f.org.ID, "alice", bad)
+		wantErr(t, err, membership.ErrInvalidRole)
+		_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "bob", Email: email("bob"), Grants: bad})
+		wantErr(t, err, membership.ErrInvalidRole)
+		f.unchanged(t, before)
+		if f.canOrg(t, "alice", roles.PermDeleteOrganization) {
+			t.Error("alice may delete the organization")
+		}
+	})
 }
