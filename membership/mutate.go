@@ -46,6 +46,9 @@ type Record struct {
 // error is ErrForbidden, ErrLastOwner or ErrSeatLimit, a denied audit event
 // for action is written in a transaction of its own.
 func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, action string, fn func(ctx context.Context, op *Op) error) error {
+	if s.catErr != nil {
+		return fmt.Errorf("%s: %w", action, s.catErr)
+	}
 	if org == uuid.Nil {
 		return fmt.Errorf("%s: %w: zero organization ID", action, ErrInvalidInput)
 	}

@@ -4,9 +4,13 @@ package roles
 // permissions of its org role and grants, plus those of its workspace role
 // there. wsRole is "" when the member has no access to the workspace; then a
 // member whose org role is not AllWorkspaces gets nothing at all. Unknown role
-// names (data written under another catalog) give nothing. It allocates
+// names (data written under another catalog) give nothing, and so does a nil
+// or zero Catalog. It allocates
 // nothing and is the last step of every permission check.
 func (c *Catalog) WorkspacePerms(orgRole Role, grants PermSet, wsRole Role) PermSet {
+	if !c.usable() {
+		return 0
+	}
 	i := find(c.org, orgRole)
 	if i < 0 {
 		return 0
@@ -26,8 +30,11 @@ func (c *Catalog) WorkspacePerms(orgRole Role, grants PermSet, wsRole Role) Perm
 }
 
 // OrgPerms returns the org-scope permissions of a holder of orgRole with
-// extra grants; unknown roles give nothing.
+// extra grants; unknown roles (and a nil or zero Catalog) give nothing.
 func (c *Catalog) OrgPerms(orgRole Role, grants PermSet) PermSet {
+	if !c.usable() {
+		return 0
+	}
 	i := find(c.org, orgRole)
 	if i < 0 {
 		return 0
