@@ -17,7 +17,7 @@ func (c *Catalog) OrgStanding(r Role, g PermSet) (Standing, error) {
 	if err != nil {
 		return Standing{}, err
 	}
-	return Standing{Rank: def.Rank, Perms: def.Perms | g, Owner: def.Owner}, nil
+	return Standing{Rank: def.Rank, Perms: implied(def.Perms | g), Owner: def.Owner}, nil
 }
 
 // WorkspaceStanding returns the standing in one workspace of a member holding

@@ -19,7 +19,7 @@ const (
 	PermInvite                               // invite people and create invite links
 	PermManageSettings                       // change organization settings
 	PermViewBilling                          // see plans and invoices
-	PermBilling                              // manage billing: plans, payment, seats
+	PermBilling                              // manage billing: plans, payment, seats; implies PermViewBilling
 	PermAPIAccess                            // create and use API keys
 	PermViewAudit                            // read the audit trail
 	PermManageWorkspaces                     // create, rename and delete workspaces
@@ -110,6 +110,17 @@ func Grants(ps ...Permission) PermSet {
 			p = outOfRange
 		}
 		s |= 1 << p
+	}
+	return s
+}
+
+// implied closes s over the implications between permissions, the one
+// place they are decided: managing billing includes viewing it. Every set
+// a Catalog computes (OrgPerms, WorkspacePerms, standings) goes through it,
+// so a check and the ceiling agree on what a holder has.
+func implied(s PermSet) PermSet {
+	if s&(1<<PermBilling) != 0 {
+		s |= 1 << PermViewBilling
 	}
 	return s
 }

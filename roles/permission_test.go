@@ -73,3 +73,33 @@ func TestPermissionScope(t *testing.T) {
 		require.ErrorIs(t, err, roles.ErrInvalidRole, "permission %d", p)
 	}
 }
+
+// Managing billing includes viewing it (one "billing" switch): the rule
+// lives in the catalog, so every check and the ceiling agree.
+func TestBillingImpliesViewingBilling(t *testing.T) {
+	cat := roles.Default()
+	billing, view := roles.Grants(roles.PermBilling), roles.Grants(roles.PermViewBilling)
+	require.True(t, cat.OrgPerms(roles.OrgMember, billing).Has(roles.PermViewBilling))
+	require.True(t, cat.WorkspacePerms(roles.OrgMember, billing, roles.WorkspaceViewer).Has(roles.PermViewBilling))
+	require.True(t, cat.WorkspacePerms(roles.OrgAdmin, billing, "").Has(roles.PermViewBilling))
+	require.False(t, cat.OrgPerms(roles.OrgMember, view).Has(roles.PermBilling), "viewing does not imply managing")
+	require.False(t, cat.OrgPerms(roles.OrgAdmin, 0).Has(roles.PermViewBilling), "admins see no billing by default")
+
+	st, err := cat.OrgStanding(roles.OrgMember, billing)
+	require.NoError(t, err)
+	require.True(t, st.Perms.Has(roles.PermViewBilling))
+	to, err := cat.OrgStanding(roles.OrgMember, view)
+	require.NoError(t, err)
+	require.NoError(t, roles.Ceiling(st, nil, &to), "who manages billing may let others view it")
+
+	// A custom role holding billing.manage views billing too.
+	custom, err := roles.NewCatalog(roles.CatalogSpec{
+		OrgRoles: []roles.RoleDef{
+			{Name: "owner", Rank: 2, Owner: true, Perms: roles.Grants(roles.PermBilling, roles.PermViewBilling)},
+			{Name: "accountant", Rank: 1, Perms: billing},
+		},
+		WorkspaceRoles: []roles.RoleDef{{Name: "viewer", Rank: 1, Perms: roles.Grants(roles.PermView)}},
+	})
+	require.NoError(t, err)
+	require.True(t, custom.OrgPerms("accountant", 0).Has(roles.PermViewBilling))
+}

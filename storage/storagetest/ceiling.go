@@ -239,6 +239,36 @@ func testCatalogRules(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 	})
 
+	t.Run("AMemberGrantedBillingMayViewBilling", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "w1")
+		_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "alice", Email: email("alice"),
+			Grants: roles.Grants(roles.PermBilling), Workspaces: map[uuid.UUID]roles.Role{w.ID: roles.WorkspaceViewer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.add(t, "bob", roles.OrgMember)
+		if !f.canOrg(t, "alice", roles.PermViewBilling) || !f.can(t, "alice", w.ID, roles.PermViewBilling) {
+			t.Error("managing billing must include viewing it")
+		}
+		if f.canOrg(t, "bob", roles.PermViewBilling) {
+			t.Error("a plain member views billing")
+		}
+		// Alice may hand on what she holds: viewing billing. Not to herself:
+		// SetGrants needs the manage-members permission, which she gets too.
+		_, err = f.svc.SetGrants(f.ctx, f.owner, f.org.ID, "alice", roles.Grants(roles.PermBilling, roles.PermManageMembers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SetGrants(f.ctx, "alice", f.org.ID, "bob", roles.Grants(roles.PermViewBilling)); err != nil {
+			t.Errorf("alice lets bob view billing: %v", err)
+		}
+		if !f.canOrg(t, "bob", roles.PermViewBilling) || f.canOrg(t, "bob", roles.PermBilling) {
+			t.Error("bob must view billing, not manage it")
+		}
+	})
+
 	t.Run("AnOutOfRangePermissionCannotBeGranted", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, newStore)
