@@ -18,8 +18,15 @@ type PermissionSpec struct {
 }
 
 // CatalogSpec describes a catalog for NewCatalog.
+//
+// In each scope, ranks must agree with powers: a role ranked at or above
+// another must hold every permission of it (counting what permissions
+// imply), be AllWorkspaces if the other is, and be the owner if the other
+// is. Roles of equal rank therefore hold the same powers. This is what
+// lets Ceiling compare ranks: whoever may give a role holds all it gives.
 type CatalogSpec struct {
-	// OrgRoles must hold exactly one Owner role and at most one Guest role.
+	// OrgRoles must hold exactly one Owner role, ranked above all others,
+	// and at most one Guest role.
 	OrgRoles []RoleDef
 	// WorkspaceRoles must hold at least one role; the highest rank is what
 	// AllWorkspaces org roles hold in every workspace.
@@ -80,7 +87,8 @@ func defaultSpec() CatalogSpec {
 }
 
 // NewCatalog checks spec and builds a catalog from it. It returns an error
-// wrapping ErrInvalidRole when spec is not well formed.
+// wrapping ErrInvalidRole when spec is not well formed, among others when
+// ranks contradict powers (see CatalogSpec); that error names both roles.
 func NewCatalog(spec CatalogSpec) (*Catalog, error) {
 	c := &Catalog{owner: -1, guest: -1, top: -1, byName: make(map[string]Permission)}
 	for p := Permission(0); p < FirstCustom; p++ {
@@ -155,6 +163,12 @@ func NewCatalog(spec CatalogSpec) (*Catalog, error) {
 			return nil, fmt.Errorf("%w: role %q must rank below the owner role", ErrInvalidRole, r.Name)
 		}
 	}
+	if err := checkRanks(c.org, ScopeOrg); err != nil {
+		return nil, err
+	}
+	if err := checkRanks(c.ws, ScopeWorkspace); err != nil {
+		return nil, err
+	}
 	for i, r := range c.ws {
 		if c.top < 0 || r.Rank > c.ws[c.top].Rank {
 			c.top = i
@@ -219,6 +233,35 @@ func checkRoles(defs []RoleDef, scope Scope, allowed PermSet) ([]RoleDef, error)
 		out[i] = r
 	}
 	return out, nil
+}
+
+// checkRanks refuses roles whose ranks contradict their powers, since
+// Ceiling lets an actor give and change only what ranks no higher than
+// itself: a role ranked at or above another must hold every power of it,
+// that is its permissions (with what they imply), AllWorkspaces and Owner.
+// Roles of equal rank therefore hold the same powers.
+func checkRanks(defs []RoleDef, scope Scope) error {
+	for _, a := range defs {
+		for _, b := range defs {
+			if a.Name == b.Name || a.Rank < b.Rank {
+				continue
+			}
+			var lacks string
+			switch missing := implied(b.Perms).Without(implied(a.Perms)); {
+			case missing != 0:
+				lacks = "its permissions " + missing.String()
+			case b.AllWorkspaces && !a.AllWorkspaces:
+				lacks = "AllWorkspaces"
+			case b.Owner && !a.Owner:
+				lacks = "Owner"
+			default:
+				continue
+			}
+			return fmt.Errorf("%w: %s role %q (rank %d) ranks at or above %q (rank %d) but lacks %s; rank them the other way or give %q those powers",
+				ErrInvalidRole, scope, a.Name, a.Rank, b.Name, b.Rank, lacks, a.Name)
+		}
+	}
+	return nil
 }
 
 // validName accepts 1 to 64 bytes of printable ASCII letters, digits, '.',

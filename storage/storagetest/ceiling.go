@@ -3,6 +3,7 @@ package storagetest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -116,6 +117,7 @@ var ceilingCases = []ceilingCase{
 func testCeiling(t *testing.T, newStore func(t *testing.T) Store) {
 	testCatalogRules(t, newStore)
 	testUnusableCatalog(t, newStore)
+	testLeadCatalogs(t, newStore)
 	for _, c := range ceilingCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -351,5 +353,73 @@ func testUnusableCatalog(t *testing.T, newStore func(t *testing.T) Store) {
 			}
 		}
 		f.unchanged(t, before)
+	})
+}
+
+// leadCatalog is a custom catalog with an ordinary "lead" who manages
+// members and an all-workspaces "supervisor" (an admin of every workspace),
+// ranked as given. The owner role is named as in the default catalog, so
+// a fixture's organization serves under either.
+func leadCatalog(lead, supervisor int) roles.CatalogSpec {
+	manage := roles.Grants(roles.PermViewMembers, roles.PermManageMembers, roles.PermInvite)
+	return roles.CatalogSpec{
+		OrgRoles: []roles.RoleDef{
+			{Name: roles.OrgOwner, Rank: 50, Owner: true, AllWorkspaces: true, Perms: manage | roles.Grants(roles.PermManageWorkspaces)},
+			{Name: "lead", Rank: lead, Perms: manage},
+			{Name: "supervisor", Rank: supervisor, AllWorkspaces: true, Perms: manage},
+			{Name: roles.OrgMember, Rank: 10, Perms: roles.Grants(roles.PermViewMembers)},
+		},
+		WorkspaceRoles: []roles.RoleDef{
+			{Name: roles.WorkspaceAdmin, Rank: 2, Perms: roles.Grants(roles.PermView, roles.PermManagePeople)},
+			{Name: roles.WorkspaceViewer, Rank: 1, Perms: roles.Grants(roles.PermView)},
+		},
+	}
+}
+
+// testLeadCatalogs: whatever the ranks of a catalog, a lead without access
+// to a workspace never makes anyone, itself included, an admin of every
+// workspace. A catalog ranking the lead at or above the supervisor is
+// refused by NewCatalog; where one is accepted, the Service refuses.
+func testLeadCatalogs(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("ALeadCannotMakeAnyoneAdminOfEveryWorkspace", func(t *testing.T) {
+		t.Parallel()
+		for _, ranks := range [][2]int{{30, 20}, {20, 20}, {20, 30}} {
+			lead, supervisor := ranks[0], ranks[1]
+			cat, err := roles.NewCatalog(leadCatalog(lead, supervisor))
+			if lead >= supervisor {
+				// The ranks contradict the powers: the catalog is refused,
+				// naming both roles.
+				if !errors.Is(err, roles.ErrInvalidRole) {
+					t.Errorf("lead %d, supervisor %d: NewCatalog: got %v, want ErrInvalidRole", lead, supervisor, err)
+				} else if msg := err.Error(); !strings.Contains(msg, `"lead"`) || !strings.Contains(msg, `"supervisor"`) {
+					t.Errorf("lead %d, supervisor %d: the error does not name both roles: %v", lead, supervisor, err)
+				}
+			}
+			if err != nil {
+				continue
+			}
+			t.Run(fmt.Sprintf("Lead%dSupervisor%d", lead, supervisor), func(t *testing.T) {
+				f := newFixture(t, newStore)
+				f.svc = membership.New(f.st, membership.Options{Roles: cat, Clock: f.clk, Dispatcher: discard})
+				w := f.workspace(t, "w1")
+				f.add(t, "lead", "lead")
+				f.add(t, "peer", roles.OrgMember, ws{w.ID, roles.WorkspaceViewer})
+				before := f.snap(t)
+				_, err := f.svc.AddMember(f.ctx, "lead", f.org.ID, membership.NewMember{UserID: "newbie", Email: email("newbie"), Role: "supervisor"})
+				wantErr(t, err, membership.ErrForbidden)
+				_, err = f.svc.ChangeRole(f.ctx, "lead", f.org.ID, "lead", "supervisor")
+				wantErr(t, err, membership.ErrForbidden)
+				_, err = f.svc.ChangeRole(f.ctx, "lead", f.org.ID, "peer", "supervisor")
+				wantErr(t, err, membership.ErrForbidden)
+				f.unchanged(t, before)
+				if canIn(t, f.ctx, f.svc, f.org.ID, "lead", w.ID, roles.PermManagePeople) {
+					t.Error("the lead administers a workspace it was never given")
+				}
+				// The lead keeps the authority it has: adding a member.
+				if _, err := f.svc.AddMember(f.ctx, "lead", f.org.ID, membership.NewMember{UserID: "newbie", Email: email("newbie")}); err != nil {
+					t.Errorf("lead adds a member: %v", err)
+				}
+			})
+		}
 	})
 }
