@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -238,6 +239,24 @@ func testCatalogRules(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 		if !f.can(t, f.owner, w.ID, roles.PermView) || !f.canOrg(t, f.owner, roles.PermDeleteOrganization) {
 			t.Error("the owner's defined permissions must still be answered")
+		}
+	})
+
+	t.Run("RequiringAPermissionTheCatalogDoesNotDefineIsInvalidRole", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		require := func(p roles.Permission) error {
+			return f.svc.Mutate(f.ctx, f.owner, f.org.ID, "host.action", func(ctx context.Context, op *membership.Op) error {
+				return op.Require(p)
+			})
+		}
+		for _, p := range []roles.Permission{12, 31, roles.FirstCustom, 73, roles.PermView} {
+			if err := require(p); !errors.Is(err, membership.ErrInvalidRole) {
+				t.Errorf("Require(permission %d): got %v, want ErrInvalidRole", p, err)
+			}
+		}
+		if err := require(roles.PermDeleteOrganization); err != nil {
+			t.Errorf("the owner holds org.delete: %v", err)
 		}
 	})
 
