@@ -56,7 +56,10 @@ func (s *Service) Resolve(ctx context.Context, op *Op, by Member, a Assignment) 
 	if err != nil {
 		return out, "", err
 	}
-	to := roles.Standing{Rank: def.Rank, Perms: def.Perms | out.Grants, Owner: def.Owner}
+	to, err := s.cat.OrgStanding(out.Role, out.Grants)
+	if err != nil {
+		return out, "", err
+	}
 	if err := roles.Ceiling(actor, nil, &to); err != nil {
 		return out, "", err
 	}

@@ -14,10 +14,11 @@ import (
 // every workspace of the organization; anyone else needs access to ws. A
 // non-member, a deactivated member, or a workspace of another organization
 // is simply denied (false, nil); the error is for store failures and for a
-// permission outside the catalog (ErrInvalidRole).
+// permission the catalog does not define, out-of-range bits included
+// (ErrInvalidRole, whoever asks).
 func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID, perm roles.Permission) (bool, error) {
-	if perm > roles.MaxPermission {
-		return false, fmt.Errorf("%w: permission %d", ErrInvalidRole, perm)
+	if _, err := s.cat.PermissionScope(perm); err != nil {
+		return false, fmt.Errorf("can: %w", err)
 	}
 	a, err := s.st.CheckAccess(ctx, org, userID, ws)
 	if err != nil {
@@ -33,10 +34,14 @@ func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid
 }
 
 // CanOrg reports whether userID may use the organization-scope permission
-// perm in org (manage members, invite, billing…), by role or grant.
+// perm in org (manage members, invite, billing…), by role or grant. It
+// returns ErrInvalidRole for a permission the catalog does not define and
+// for a workspace-scope one (ask Can, with the workspace).
 func (s *Service) CanOrg(ctx context.Context, org uuid.UUID, userID string, perm roles.Permission) (bool, error) {
-	if perm > roles.MaxPermission {
-		return false, fmt.Errorf("%w: permission %d", ErrInvalidRole, perm)
+	if scope, err := s.cat.PermissionScope(perm); err != nil {
+		return false, fmt.Errorf("can org: %w", err)
+	} else if scope != roles.ScopeOrg {
+		return false, fmt.Errorf("can org: %w: %s is a workspace permission", ErrInvalidRole, s.cat.PermissionName(perm))
 	}
 	a, err := s.st.CheckAccess(ctx, org, userID, uuid.Nil)
 	if err != nil {

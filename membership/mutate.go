@@ -46,6 +46,9 @@ type Record struct {
 // error is ErrForbidden, ErrLastOwner or ErrSeatLimit, a denied audit event
 // for action is written in a transaction of its own.
 func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, action string, fn func(ctx context.Context, op *Op) error) error {
+	if s.catErr != nil {
+		return fmt.Errorf("%s: %w", action, s.catErr)
+	}
 	if org == uuid.Nil {
 		return fmt.Errorf("%s: %w: zero organization ID", action, ErrInvalidInput)
 	}
@@ -113,8 +116,15 @@ func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID,
 func (op *Op) Target(t string) { op.target = t }
 
 // Require returns nil when the actor is an active member holding perm at
-// organization scope, and an error wrapping ErrForbidden otherwise.
+// organization scope, an error wrapping ErrInvalidRole when perm is not an
+// organization permission of the catalog, and one wrapping ErrForbidden
+// otherwise.
 func (op *Op) Require(perm roles.Permission) error {
+	if scope, err := op.s.cat.PermissionScope(perm); err != nil {
+		return err
+	} else if scope != roles.ScopeOrg {
+		return fmt.Errorf("%w: %s is a workspace permission", ErrInvalidRole, op.s.cat.PermissionName(perm))
+	}
 	if !op.ActorFound || op.Actor.Deactivated {
 		return fmt.Errorf("%w: %q is not an active member", ErrForbidden, op.Actor.UserID)
 	}

@@ -37,6 +37,9 @@ func (s *Service) CreateOrganization(ctx context.Context, actor string, n NewOrg
 }
 
 func (s *Service) newOrganization(actor string, n NewOrganization) (Organization, Member, error) {
+	if s.catErr != nil {
+		return Organization{}, Member{}, s.catErr
+	}
 	if err := checkUserID("actor", actor); err != nil {
 		return Organization{}, Member{}, err
 	}

@@ -34,7 +34,10 @@ type Hooks struct {
 
 // Options configure a Service. The zero Options are usable.
 type Options struct {
-	// Roles is the role catalog; nil means roles.Default().
+	// Roles is the role catalog; nil means roles.Default(). A catalog not
+	// made by roles.NewCatalog (a zero roles.Catalog{}) defines nothing:
+	// every mutation, check and member or workspace read of the Service
+	// then fails with ErrInvalidRole (see roles.Catalog.Err).
 	Roles *roles.Catalog
 	// Clock tells the time; nil means the system clock.
 	Clock Clock
@@ -60,6 +63,7 @@ type Service struct {
 	disp    Dispatcher
 	deferDl bool
 	hooks   Hooks
+	catErr  error // the catalog's Err: an unusable catalog fails every call
 }
 
 // New returns a Service over st.
@@ -69,6 +73,7 @@ func New(st Store, opts Options) *Service {
 	if s.cat == nil {
 		s.cat = roles.Default()
 	}
+	s.catErr = s.cat.Err()
 	if s.clock == nil {
 		s.clock = systemClock{}
 	}

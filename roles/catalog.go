@@ -18,8 +18,15 @@ type PermissionSpec struct {
 }
 
 // CatalogSpec describes a catalog for NewCatalog.
+//
+// In each scope, ranks must agree with powers: a role ranked at or above
+// another must hold every permission of it (counting what permissions
+// imply), be AllWorkspaces if the other is, and be the owner if the other
+// is. Roles of equal rank therefore hold the same powers. This is what
+// lets Ceiling compare ranks: whoever may give a role holds all it gives.
 type CatalogSpec struct {
-	// OrgRoles must hold exactly one Owner role and at most one Guest role.
+	// OrgRoles must hold exactly one Owner role, ranked above all others,
+	// and at most one Guest role.
 	OrgRoles []RoleDef
 	// WorkspaceRoles must hold at least one role; the highest rank is what
 	// AllWorkspaces org roles hold in every workspace.
@@ -32,8 +39,12 @@ type CatalogSpec struct {
 }
 
 // Catalog is an immutable set of roles and permissions. It is safe for
-// concurrent use.
+// concurrent use. Make one with Default or NewCatalog: a nil or zero
+// Catalog defines nothing, and every method says so without panicking
+// (Err and the other error results wrap ErrInvalidRole; the rest return
+// zero values).
 type Catalog struct {
+	ok           bool // made by NewCatalog
 	org, ws      []RoleDef
 	owner, guest int // indexes into org; guest is -1 when there is none
 	top          int // index into ws of the highest-ranked workspace role
@@ -76,7 +87,8 @@ func defaultSpec() CatalogSpec {
 }
 
 // NewCatalog checks spec and builds a catalog from it. It returns an error
-// wrapping ErrInvalidRole when spec is not well formed.
+// wrapping ErrInvalidRole when spec is not well formed, among others when
+// ranks contradict powers (see CatalogSpec); that error names both roles.
 func NewCatalog(spec CatalogSpec) (*Catalog, error) {
 	c := &Catalog{owner: -1, guest: -1, top: -1, byName: make(map[string]Permission)}
 	for p := Permission(0); p < FirstCustom; p++ {
@@ -151,6 +163,12 @@ func NewCatalog(spec CatalogSpec) (*Catalog, error) {
 			return nil, fmt.Errorf("%w: role %q must rank below the owner role", ErrInvalidRole, r.Name)
 		}
 	}
+	if err := checkRanks(c.org, ScopeOrg); err != nil {
+		return nil, err
+	}
+	if err := checkRanks(c.ws, ScopeWorkspace); err != nil {
+		return nil, err
+	}
 	for i, r := range c.ws {
 		if c.top < 0 || r.Rank > c.ws[c.top].Rank {
 			c.top = i
@@ -169,10 +187,26 @@ func NewCatalog(spec CatalogSpec) (*Catalog, error) {
 		}
 		c.def = c.org[low].Name
 	}
-	if _, err := c.OrgRole(c.def); err != nil {
-		return nil, fmt.Errorf("default org role: %w", err)
+	if find(c.org, c.def) < 0 {
+		return nil, fmt.Errorf("%w: default org role %q is not an org role", ErrInvalidRole, clip(string(c.def)))
 	}
+	c.ok = true
 	return c, nil
+}
+
+// errUnusable is what a nil or zero Catalog answers.
+var errUnusable = fmt.Errorf("%w: not a catalog (make one with roles.Default or roles.NewCatalog)", ErrInvalidRole)
+
+// usable reports whether c was made by NewCatalog.
+func (c *Catalog) usable() bool { return c != nil && c.ok }
+
+// Err returns nil for a catalog made by Default or NewCatalog, and an error
+// wrapping ErrInvalidRole for a nil or zero Catalog, which defines nothing.
+func (c *Catalog) Err() error {
+	if !c.usable() {
+		return errUnusable
+	}
+	return nil
 }
 
 func checkRoles(defs []RoleDef, scope Scope, allowed PermSet) ([]RoleDef, error) {
@@ -201,6 +235,35 @@ func checkRoles(defs []RoleDef, scope Scope, allowed PermSet) ([]RoleDef, error)
 	return out, nil
 }
 
+// checkRanks refuses roles whose ranks contradict their powers, since
+// Ceiling lets an actor give and change only what ranks no higher than
+// itself: a role ranked at or above another must hold every power of it,
+// that is its permissions (with what they imply), AllWorkspaces and Owner.
+// Roles of equal rank therefore hold the same powers.
+func checkRanks(defs []RoleDef, scope Scope) error {
+	for _, a := range defs {
+		for _, b := range defs {
+			if a.Name == b.Name || a.Rank < b.Rank {
+				continue
+			}
+			var lacks string
+			switch missing := implied(b.Perms).Without(implied(a.Perms)); {
+			case missing != 0:
+				lacks = "its permissions " + missing.String()
+			case b.AllWorkspaces && !a.AllWorkspaces:
+				lacks = "AllWorkspaces"
+			case b.Owner && !a.Owner:
+				lacks = "Owner"
+			default:
+				continue
+			}
+			return fmt.Errorf("%w: %s role %q (rank %d) ranks at or above %q (rank %d) but lacks %s; rank them the other way or give %q those powers",
+				ErrInvalidRole, scope, a.Name, a.Rank, b.Name, b.Rank, lacks, a.Name)
+		}
+	}
+	return nil
+}
+
 // validName accepts 1 to 64 bytes of printable ASCII letters, digits, '.',
 // '_' and '-'.
 func validName(s string) bool {
@@ -218,6 +281,9 @@ func validName(s string) bool {
 
 // OrgRole returns the org role named r, or an error wrapping ErrInvalidRole.
 func (c *Catalog) OrgRole(r Role) (RoleDef, error) {
+	if !c.usable() {
+		return RoleDef{}, errUnusable
+	}
 	if i := find(c.org, r); i >= 0 {
 		return c.org[i], nil
 	}
@@ -227,6 +293,9 @@ func (c *Catalog) OrgRole(r Role) (RoleDef, error) {
 // WorkspaceRole returns the workspace role named r, or an error wrapping
 // ErrInvalidRole.
 func (c *Catalog) WorkspaceRole(r Role) (RoleDef, error) {
+	if !c.usable() {
+		return RoleDef{}, errUnusable
+	}
 	if i := find(c.ws, r); i >= 0 {
 		return c.ws[i], nil
 	}
@@ -250,33 +319,66 @@ func clip(s string) string {
 	return s
 }
 
-// OrgRoles lists the org roles, as given to NewCatalog.
-func (c *Catalog) OrgRoles() []RoleDef { return append([]RoleDef(nil), c.org...) }
+// OrgRoles lists the org roles, as given to NewCatalog (none for a nil or
+// zero Catalog).
+func (c *Catalog) OrgRoles() []RoleDef {
+	if !c.usable() {
+		return nil
+	}
+	return append([]RoleDef(nil), c.org...)
+}
 
-// WorkspaceRoles lists the workspace roles, as given to NewCatalog.
-func (c *Catalog) WorkspaceRoles() []RoleDef { return append([]RoleDef(nil), c.ws...) }
+// WorkspaceRoles lists the workspace roles, as given to NewCatalog (none
+// for a nil or zero Catalog).
+func (c *Catalog) WorkspaceRoles() []RoleDef {
+	if !c.usable() {
+		return nil
+	}
+	return append([]RoleDef(nil), c.ws...)
+}
 
-// Owner returns the owner role.
-func (c *Catalog) Owner() RoleDef { return c.org[c.owner] }
+// Owner returns the owner role; the zero RoleDef for a nil or zero
+// Catalog.
+func (c *Catalog) Owner() RoleDef {
+	if !c.usable() {
+		return RoleDef{}
+	}
+	return c.org[c.owner]
+}
 
 // Guest returns the guest role, if the catalog has one.
 func (c *Catalog) Guest() (RoleDef, bool) {
-	if c.guest < 0 {
+	if !c.usable() || c.guest < 0 {
 		return RoleDef{}, false
 	}
 	return c.org[c.guest], true
 }
 
-// DefaultOrgRole is the org role given when a request names none.
-func (c *Catalog) DefaultOrgRole() Role { return c.def }
+// DefaultOrgRole is the org role given when a request names none; "" for a
+// nil or zero Catalog.
+func (c *Catalog) DefaultOrgRole() Role {
+	if !c.usable() {
+		return ""
+	}
+	return c.def
+}
 
 // TopWorkspaceRole is the highest workspace role: what AllWorkspaces org
-// roles hold in every workspace.
-func (c *Catalog) TopWorkspaceRole() RoleDef { return c.ws[c.top] }
+// roles hold in every workspace. It is the zero RoleDef for a nil or zero
+// Catalog.
+func (c *Catalog) TopWorkspaceRole() RoleDef {
+	if !c.usable() {
+		return RoleDef{}
+	}
+	return c.ws[c.top]
+}
 
 // Permission returns the permission named name, or an error wrapping
 // ErrInvalidRole.
 func (c *Catalog) Permission(name string) (Permission, error) {
+	if !c.usable() {
+		return 0, errUnusable
+	}
 	if p, ok := c.byName[name]; ok {
 		return p, nil
 	}
@@ -285,7 +387,7 @@ func (c *Catalog) Permission(name string) (Permission, error) {
 
 // PermissionName returns the name of p in this catalog, or "" if undefined.
 func (c *Catalog) PermissionName(p Permission) string {
-	if !p.Valid() {
+	if !c.usable() || !p.Valid() {
 		return ""
 	}
 	return c.names[p]
@@ -293,13 +395,34 @@ func (c *Catalog) PermissionName(p Permission) string {
 
 // Grantable is the set of permissions that may be given to a member as extra
 // grants: every org-scope permission of the catalog.
-func (c *Catalog) Grantable() PermSet { return c.grantable }
+func (c *Catalog) Grantable() PermSet {
+	if !c.usable() {
+		return 0
+	}
+	return c.grantable
+}
 
 // CheckGrants returns an error wrapping ErrInvalidRole if g holds anything
-// that is not a grantable permission.
+// that is not a grantable permission, or if c is nil or zero.
 func (c *Catalog) CheckGrants(g PermSet) error {
+	if !c.usable() {
+		return errUnusable
+	}
 	if !c.grantable.Contains(g) {
 		return fmt.Errorf("%w: grants %v are not organization permissions of the catalog", ErrInvalidRole, g.Without(c.grantable).Permissions())
 	}
 	return nil
+}
+
+// PermissionScope returns the scope of permission p in this catalog, or an
+// error wrapping ErrInvalidRole when the catalog does not define p (an
+// out-of-range bit included). It allocates nothing when p is defined.
+func (c *Catalog) PermissionScope(p Permission) (Scope, error) {
+	if !c.usable() {
+		return 0, errUnusable
+	}
+	if p.Valid() && c.names[p] != "" {
+		return c.scopes[p], nil
+	}
+	return 0, fmt.Errorf("%w: no permission %d", ErrInvalidRole, p)
 }

@@ -49,3 +49,21 @@ func ExampleNewCatalog() {
 	fmt.Println(cat.DefaultOrgRole(), cat.TopWorkspaceRole().Name)
 	// Output: contributor editor
 }
+
+func ExampleNewCatalog_ranksMustAgreeWithPowers() {
+	// A "lead" ranked above a "supervisor" who administers every workspace
+	// could make supervisors without being one: the catalog is refused.
+	_, err := roles.NewCatalog(roles.CatalogSpec{
+		OrgRoles: []roles.RoleDef{
+			{Name: "owner", Rank: 3, Owner: true, AllWorkspaces: true},
+			{Name: "lead", Rank: 2},
+			{Name: "supervisor", Rank: 1, AllWorkspaces: true},
+		},
+		WorkspaceRoles: []roles.RoleDef{{Name: "editor", Rank: 1, Perms: roles.Grants(roles.PermView)}},
+	})
+	fmt.Println(errors.Is(err, roles.ErrInvalidRole))
+	fmt.Println(err)
+	// Output:
+	// true
+	// roster: invalid role: org role "lead" (rank 2) ranks at or above "supervisor" (rank 1) but lacks AllWorkspaces; rank them the other way or give "lead" those powers
+}

@@ -19,7 +19,7 @@ const (
 	PermInvite                               // invite people and create invite links
 	PermManageSettings                       // change organization settings
 	PermViewBilling                          // see plans and invoices
-	PermBilling                              // manage billing: plans, payment, seats
+	PermBilling                              // manage billing: plans, payment, seats; implies PermViewBilling
 	PermAPIAccess                            // create and use API keys
 	PermViewAudit                            // read the audit trail
 	PermManageWorkspaces                     // create, rename and delete workspaces
@@ -47,6 +47,12 @@ const (
 	FirstCustom   Permission = 32
 	MaxPermission Permission = 63
 )
+
+// outOfRange is the bit Grants sets for a permission above MaxPermission,
+// instead of masking it onto a real one (73 would otherwise read as bit 9,
+// org.delete). No catalog defines it, so CheckGrants and NewCatalog refuse
+// any set holding it (ErrInvalidRole), and Has never reports it.
+const outOfRange Permission = FirstCustom - 1
 
 // builtinNames names the built-in permissions by bit. Custom names live in a
 // Catalog.
@@ -80,26 +86,47 @@ func (p Permission) String() string {
 	if p < FirstCustom && builtinNames[p] != "" {
 		return builtinNames[p]
 	}
+	if p == outOfRange {
+		return "out-of-range"
+	}
 	return "perm" + strconv.Itoa(int(p))
 }
 
-// Valid reports whether p fits in a PermSet.
-func (p Permission) Valid() bool { return p <= MaxPermission }
+// Valid reports whether p is a bit a catalog may define: at most
+// MaxPermission, and not the bit reserved for marking out-of-range
+// permissions (FirstCustom-1, which no built-in permission uses).
+func (p Permission) Valid() bool { return p <= MaxPermission && p != outOfRange }
 
 // PermSet is a set of permissions as a bit set; membership is one AND.
 type PermSet uint64
 
-// Grants returns the set holding exactly ps.
+// Grants returns the set holding exactly ps. A permission that is not Valid
+// (above MaxPermission) never aliases a real one: it marks the set with a
+// reserved bit that every catalog refuses with ErrInvalidRole.
 func Grants(ps ...Permission) PermSet {
 	var s PermSet
 	for _, p := range ps {
-		s |= 1 << (p & 63)
+		if !p.Valid() {
+			p = outOfRange
+		}
+		s |= 1 << p
 	}
 	return s
 }
 
-// Has reports whether s holds p.
-func (s PermSet) Has(p Permission) bool { return s&(1<<(p&63)) != 0 }
+// implied closes s over the implications between permissions, the one
+// place they are decided: managing billing includes viewing it. Every set
+// a Catalog computes (OrgPerms, WorkspacePerms, standings) goes through it,
+// so a check and the ceiling agree on what a holder has.
+func implied(s PermSet) PermSet {
+	if s&(1<<PermBilling) != 0 {
+		s |= 1 << PermViewBilling
+	}
+	return s
+}
+
+// Has reports whether s holds p; never for a permission that is not Valid.
+func (s PermSet) Has(p Permission) bool { return p.Valid() && s&(1<<p) != 0 }
 
 // Contains reports whether s holds every permission of o.
 func (s PermSet) Contains(o PermSet) bool { return o&^s == 0 }

@@ -47,7 +47,8 @@ type RoleDef struct {
 	// Scope is ScopeOrg or ScopeWorkspace.
 	Scope Scope
 	// Rank orders roles of one scope: an actor changes or removes only
-	// holders of a rank no higher than its own.
+	// holders of a rank no higher than its own. A role ranked at or above
+	// another holds all of its powers (NewCatalog checks).
 	Rank int
 	// Perms are the permissions the role holds in its scope. An org role that
 	// is AllWorkspaces also holds the top workspace role everywhere.

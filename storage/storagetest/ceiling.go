@@ -1,13 +1,18 @@
 package storagetest
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/matryer/is"
+	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
 )
 
 // party is the actor or the target of a ceiling case: an org role, extra
@@ -111,6 +116,9 @@ var ceilingCases = []ceilingCase{
 // being one. Allowed rows take effect; denied rows fail with ErrForbidden,
 // change nothing and leave a denied audit event.
 func testCeiling(t *testing.T, newStore func(t *testing.T) Store) {
+	testCatalogRules(t, newStore)
+	testUnusableCatalog(t, newStore)
+	testLeadCatalogs(t, newStore)
 	for _, c := range ceilingCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -200,4 +208,237 @@ func testCeiling(t *testing.T, newStore func(t *testing.T) Store) {
 			}
 		})
 	}
+}
+
+// testCatalogRules checks what the catalog decides through the Service:
+// permissions it does not define, and catalogs with custom roles.
+func testCatalogRules(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("ChecksOfAPermissionTheCatalogDoesNotDefineAreInvalidRole", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "w1")
+		// 73 would read as org.delete if masked to 6 bits; 12 and 31 are
+		// free bits of the built-in range; 32 and 63 are free custom bits.
+		for _, p := range []roles.Permission{12, 31, roles.FirstCustom, roles.MaxPermission, 64, 73, 255} {
+			for _, user := range []string{f.owner, "stranger"} {
+				ok, err := f.svc.Can(f.ctx, f.org.ID, user, w.ID, p)
+				if ok || !errors.Is(err, membership.ErrInvalidRole) {
+					t.Errorf("Can(%s, permission %d) = %v, %v; want false, ErrInvalidRole", user, p, ok, err)
+				}
+				ok, err = f.svc.CanOrg(f.ctx, f.org.ID, user, p)
+				if ok || !errors.Is(err, membership.ErrInvalidRole) {
+					t.Errorf("CanOrg(%s, permission %d) = %v, %v; want false, ErrInvalidRole", user, p, ok, err)
+				}
+			}
+		}
+		// CanOrg answers for organization permissions; a workspace one
+		// needs a workspace.
+		ok, err := f.svc.CanOrg(f.ctx, f.org.ID, f.owner, roles.PermView)
+		if ok || !errors.Is(err, membership.ErrInvalidRole) {
+			t.Errorf("CanOrg(owner, view) = %v, %v; want false, ErrInvalidRole", ok, err)
+		}
+		if !f.can(t, f.owner, w.ID, roles.PermView) || !f.canOrg(t, f.owner, roles.PermDeleteOrganization) {
+			t.Error("the owner's defined permissions must still be answered")
+		}
+	})
+
+	t.Run("RequiringAPermissionTheCatalogDoesNotDefineIsInvalidRole", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		require := func(p roles.Permission) error {
+			return f.svc.Mutate(f.ctx, f.owner, f.org.ID, "host.action", func(ctx context.Context, op *membership.Op) error {
+				return op.Require(p)
+			})
+		}
+		for _, p := range []roles.Permission{12, 31, roles.FirstCustom, 73, roles.PermView} {
+			if err := require(p); !errors.Is(err, membership.ErrInvalidRole) {
+				t.Errorf("Require(permission %d): got %v, want ErrInvalidRole", p, err)
+			}
+		}
+		if err := require(roles.PermDeleteOrganization); err != nil {
+			t.Errorf("the owner holds org.delete: %v", err)
+		}
+	})
+
+	t.Run("AMemberGrantedBillingMayViewBilling", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "w1")
+		_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "alice", Email: email("alice"),
+			Grants: roles.Grants(roles.PermBilling), Workspaces: map[uuid.UUID]roles.Role{w.ID: roles.WorkspaceViewer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.add(t, "bob", roles.OrgMember)
+		if !f.canOrg(t, "alice", roles.PermViewBilling) || !f.can(t, "alice", w.ID, roles.PermViewBilling) {
+			t.Error("managing billing must include viewing it")
+		}
+		if f.canOrg(t, "bob", roles.PermViewBilling) {
+			t.Error("a plain member views billing")
+		}
+		// Alice may hand on what she holds: viewing billing. Not to herself:
+		// SetGrants needs the manage-members permission, which she gets too.
+		_, err = f.svc.SetGrants(f.ctx, f.owner, f.org.ID, "alice", roles.Grants(roles.PermBilling, roles.PermManageMembers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SetGrants(f.ctx, "alice", f.org.ID, "bob", roles.Grants(roles.PermViewBilling)); err != nil {
+			t.Errorf("alice lets bob view billing: %v", err)
+		}
+		if !f.canOrg(t, "bob", roles.PermViewBilling) || f.canOrg(t, "bob", roles.PermBilling) {
+			t.Error("bob must view billing, not manage it")
+		}
+	})
+
+	t.Run("AnOutOfRangePermissionCannotBeGranted", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		f.add(t, "alice", roles.OrgMember)
+		before := f.snap(t)
+		bad := roles.Grants(73) // 73 & 63 is org.delete
+		_, err := f.svc.SetGrants(f.ctx, f.owner, f.org.ID, "alice", bad)
+		wantErr(t, err, membership.ErrInvalidRole)
+		_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "bob", Email: email("bob"), Grants: bad})
+		wantErr(t, err, membership.ErrInvalidRole)
+		f.unchanged(t, before)
+		if f.canOrg(t, "alice", roles.PermDeleteOrganization) {
+			t.Error("alice may delete the organization")
+		}
+	})
+}
+
+// unusableCatalogCalls are calls on a Service built with a zero Catalog:
+// each must fail with ErrInvalidRole, without a panic or a change.
+func unusableCatalogCalls(f *fixture, svc *membership.Service, iv *invite.Service, w uuid.UUID) map[string]func() error {
+	ctx, org := f.ctx, f.org.ID
+	return map[string]func() error{
+		"CreateOrganization": func() error {
+			slug := uniq("org")
+			_, err := svc.CreateOrganization(ctx, "someone", membership.NewOrganization{Name: "Org " + slug, Slug: slug, OwnerEmail: email("someone")})
+			return err
+		},
+		"AddMember": func() error {
+			_, err := svc.AddMember(ctx, f.owner, org, membership.NewMember{UserID: "bob", Email: email("bob")})
+			return err
+		},
+		"ChangeRole": func() error { _, err := svc.ChangeRole(ctx, f.owner, org, "alice", roles.OrgAdmin); return err },
+		"SetGrants": func() error {
+			_, err := svc.SetGrants(ctx, f.owner, org, "alice", roles.Grants(roles.PermBilling))
+			return err
+		},
+		"RemoveMember":      func() error { return svc.RemoveMember(ctx, f.owner, org, "alice") },
+		"Leave":             func() error { return svc.Leave(ctx, "alice", org) },
+		"TransferOwnership": func() error { return svc.TransferOwnership(ctx, f.owner, org, "alice") },
+		"CreateWorkspace":   func() error { _, err := svc.CreateWorkspace(ctx, f.owner, org, "w2"); return err },
+		"SetWorkspaceAccess": func() error {
+			_, err := svc.SetWorkspaceAccess(ctx, f.owner, org, w, "alice", roles.WorkspaceAdmin)
+			return err
+		},
+		"Member": func() error { _, err := svc.Member(ctx, f.owner, org, "alice"); return err },
+		"Members": func() error {
+			_, _, err := svc.Members(ctx, f.owner, org, membership.MemberFilter{}, storage.Page{})
+			return err
+		},
+		"Can":    func() error { _, err := svc.Can(ctx, org, f.owner, w, roles.PermView); return err },
+		"CanOrg": func() error { _, err := svc.CanOrg(ctx, org, f.owner, roles.PermInvite); return err },
+		"Invite": func() error {
+			_, err := iv.Invite(ctx, f.owner, org, invite.Request{Emails: email("carol")})
+			return err
+		},
+		"CreateLink": func() error { _, _, err := iv.CreateLink(ctx, f.owner, org, invite.NewLink{}); return err },
+	}
+}
+
+func testUnusableCatalog(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("AServiceWithAZeroCatalogFailsEveryCallWithInvalidRole", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "w1")
+		f.add(t, "alice", roles.OrgMember, ws{w.ID, roles.WorkspaceViewer})
+		svc := membership.New(f.st, membership.Options{Roles: &roles.Catalog{}, Clock: f.clk, Dispatcher: discard})
+		iv := invite.New(f.st, svc, invite.Options{})
+		before := f.snap(t)
+		for name, call := range unusableCatalogCalls(f, svc, iv, w.ID) {
+			err := func() (err error) {
+				defer func() {
+					if r := recover(); r != nil {
+						err = fmt.Errorf("panic: %v", r)
+					}
+				}()
+				return call()
+			}()
+			if !errors.Is(err, membership.ErrInvalidRole) {
+				t.Errorf("%s: got %v, want ErrInvalidRole", name, err)
+			}
+		}
+		f.unchanged(t, before)
+	})
+}
+
+// leadCatalog is a custom catalog with an ordinary "lead" who manages
+// members and an all-workspaces "supervisor" (an admin of every workspace),
+// ranked as given. The owner role is named as in the default catalog, so
+// a fixture's organization serves under either.
+func leadCatalog(lead, supervisor int) roles.CatalogSpec {
+	manage := roles.Grants(roles.PermViewMembers, roles.PermManageMembers, roles.PermInvite)
+	return roles.CatalogSpec{
+		OrgRoles: []roles.RoleDef{
+			{Name: roles.OrgOwner, Rank: 50, Owner: true, AllWorkspaces: true, Perms: manage | roles.Grants(roles.PermManageWorkspaces)},
+			{Name: "lead", Rank: lead, Perms: manage},
+			{Name: "supervisor", Rank: supervisor, AllWorkspaces: true, Perms: manage},
+			{Name: roles.OrgMember, Rank: 10, Perms: roles.Grants(roles.PermViewMembers)},
+		},
+		WorkspaceRoles: []roles.RoleDef{
+			{Name: roles.WorkspaceAdmin, Rank: 2, Perms: roles.Grants(roles.PermView, roles.PermManagePeople)},
+			{Name: roles.WorkspaceViewer, Rank: 1, Perms: roles.Grants(roles.PermView)},
+		},
+	}
+}
+
+// testLeadCatalogs: whatever the ranks of a catalog, a lead without access
+// to a workspace never makes anyone, itself included, an admin of every
+// workspace. A catalog ranking the lead at or above the supervisor is
+// refused by NewCatalog; where one is accepted, the Service refuses.
+func testLeadCatalogs(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("ALeadCannotMakeAnyoneAdminOfEveryWorkspace", func(t *testing.T) {
+		t.Parallel()
+		for _, ranks := range [][2]int{{30, 20}, {20, 20}, {20, 30}} {
+			lead, supervisor := ranks[0], ranks[1]
+			cat, err := roles.NewCatalog(leadCatalog(lead, supervisor))
+			if lead >= supervisor {
+				// The ranks contradict the powers: the catalog is refused,
+				// naming both roles.
+				if !errors.Is(err, roles.ErrInvalidRole) {
+					t.Errorf("lead %d, supervisor %d: NewCatalog: got %v, want ErrInvalidRole", lead, supervisor, err)
+				} else if msg := err.Error(); !strings.Contains(msg, `"lead"`) || !strings.Contains(msg, `"supervisor"`) {
+					t.Errorf("lead %d, supervisor %d: the error does not name both roles: %v", lead, supervisor, err)
+				}
+			}
+			if err != nil {
+				continue
+			}
+			t.Run(fmt.Sprintf("Lead%dSupervisor%d", lead, supervisor), func(t *testing.T) {
+				f := newFixture(t, newStore)
+				f.svc = membership.New(f.st, membership.Options{Roles: cat, Clock: f.clk, Dispatcher: discard})
+				w := f.workspace(t, "w1")
+				f.add(t, "lead", "lead")
+				f.add(t, "peer", roles.OrgMember, ws{w.ID, roles.WorkspaceViewer})
+				before := f.snap(t)
+				_, err := f.svc.AddMember(f.ctx, "lead", f.org.ID, membership.NewMember{UserID: "newbie", Email: email("newbie"), Role: "supervisor"})
+				wantErr(t, err, membership.ErrForbidden)
+				_, err = f.svc.ChangeRole(f.ctx, "lead", f.org.ID, "lead", "supervisor")
+				wantErr(t, err, membership.ErrForbidden)
+				_, err = f.svc.ChangeRole(f.ctx, "lead", f.org.ID, "peer", "supervisor")
+				wantErr(t, err, membership.ErrForbidden)
+				f.unchanged(t, before)
+				if canIn(t, f.ctx, f.svc, f.org.ID, "lead", w.ID, roles.PermManagePeople) {
+					t.Error("the lead administers a workspace it was never given")
+				}
+				// The lead keeps the authority it has: adding a member.
+				if _, err := f.svc.AddMember(f.ctx, "lead", f.org.ID, membership.NewMember{UserID: "newbie", Email: email("newbie")}); err != nil {
+					t.Errorf("lead adds a member: %v", err)
+				}
+			})
+		}
+	})
 }
