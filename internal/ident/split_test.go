@@ -33,3 +33,20 @@ func TestSplitIsLinear(t *testing.T) {
 		}
 	}
 }
+
+func FuzzSplitIsLinear(f *testing.F) {
+	for _, list := range adversarialLists(64) {
+		f.Add(list)
+	}
+	f.Fuzz(func(t *testing.T, list string) {
+		out, steps := split(list, 0)
+		if steps > 2*len(list)+16 {
+			t.Fatalf("%d steps for %d bytes", steps, len(list))
+		}
+		for _, e := range out {
+			if e == "" || strings.TrimSpace(e) != e {
+				t.Fatalf("entry %q is blank or untrimmed", e)
+			}
+		}
+	})
+}
