@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/ident"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
@@ -109,14 +107,8 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 }
 
 // checkUserID refuses a user ID no membership could have, before anything
-// is looked up or audited.
-func checkUserID(id string) error {
-	if id == "" || len(id) > membership.MaxUserIDLen || !utf8.ValidString(id) ||
-		strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.TrimSpace(id) != id {
-		return fmt.Errorf("%w: the user ID is empty, too long or malformed", ErrInvalidInput)
-	}
-	return nil
-}
+// is looked up or audited (ErrInvalidInput).
+func checkUserID(id string) error { return ident.CheckUserID("the user ID", id) }
 
 // checkInvitee checks that in may accept anything at all and returns its
 // parsed address.

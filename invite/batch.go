@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rosterkit/roster/internal/ident"
 )
 
 // EntryError is one refused entry of a batch.
@@ -76,7 +78,7 @@ func ParseBatch(list string, more []string, limit int) ([]Address, error) {
 	if len(list) > maxEntries*maxEntryLen || len(more) > maxEntries {
 		return nil, fmt.Errorf("%w: at most %d addresses", ErrBatchTooLarge, limit)
 	}
-	entries := SplitEmails(list)
+	entries := ident.Split(list, maxEntries+1)
 	for _, e := range more {
 		if strings.TrimSpace(e) != "" {
 			entries = append(entries, e)

@@ -3,6 +3,7 @@ package invite_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rosterkit/roster/invite"
@@ -99,6 +100,54 @@ func BenchmarkAccept(b *testing.B) {
 		user := fmt.Sprintf("user%d", i)
 		if _, err := iv.Accept(ctx, tokens[i], invite.Invitee{UserID: user, Email: user + "@example.com", EmailVerified: true}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// worstCaseLists are typed lists shaped to make a careless parser look at
+// the same bytes again and again, built to size bytes.
+func worstCaseLists(size int) map[string]string {
+	fill := func(unit string) string { return strings.Repeat(unit, size/len(unit)+1)[:size] }
+	return map[string]string{
+		"SpacesThenParenthesis": "a@b.co" + strings.Repeat(" ", size-7) + "(",
+		"NBSPsAfterAngle":       "<a@b.co>" + strings.Repeat("\u00a0", (size-9)/2) + "(",
+		"SpaceRunsThenComment":  fill("a@b.co" + strings.Repeat(" ", 100) + "(x) "),
+		"UnclosedQuote":         `"` + fill(`a\"`)[1:],
+		"NestedParentheses":     fill("((") + fill("))"),
+		"Addresses":             fill("ann@acme.com, "),
+		"HeavyEntries":          fill("=?utf-8?q?J=C3=B6rg?= <" + strings.Repeat("ü", 20) + "@" + strings.Repeat("bücher", 8) + ".de>, "),
+	}
+}
+
+// BenchmarkSplitEmailsWorstCase splits worst-case lists of 1 KB, 64 KB and
+// 1 MB; ns/byte stays flat across the sizes.
+func BenchmarkSplitEmailsWorstCase(b *testing.B) {
+	for _, size := range []int{1 << 10, 64 << 10, 1 << 20} {
+		for name, list := range worstCaseLists(size) {
+			b.Run(fmt.Sprintf("%s/%dB", name, size), func(b *testing.B) {
+				b.SetBytes(int64(len(list)))
+				for b.Loop() {
+					invite.SplitEmails(list)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(list)), "ns/byte")
+			})
+		}
+	}
+}
+
+// BenchmarkParseBatchWorstCase parses worst-case lists of 1 KB, 64 KB and
+// about 1 MB (the largest a batch limit of MaxBatchLimit lets through);
+// ns/byte stays flat across the sizes.
+func BenchmarkParseBatchWorstCase(b *testing.B) {
+	for _, size := range []int{1 << 10, 64 << 10, 1_000_000} {
+		for name, list := range worstCaseLists(size) {
+			b.Run(fmt.Sprintf("%s/%dB", name, size), func(b *testing.B) {
+				b.SetBytes(int64(len(list)))
+				for b.Loop() {
+					_, _ = invite.ParseBatch(list, nil, invite.MaxBatchLimit)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(list)), "ns/byte")
+			})
 		}
 	}
 }

@@ -10,8 +10,11 @@ import (
 // errors.Is. No message carries a token, a sealed token or a key.
 var (
 	// ErrInvalidEmail: an address that is not a plain, deliverable email
-	// address. A BatchError wraps it once per bad entry.
-	ErrInvalidEmail = errors.New("roster: invalid email address")
+	// address. A BatchError wraps it once per bad entry. It is
+	// membership.ErrInvalidEmail, so AddMember refuses a bad address with
+	// it too, and a kind of invalid input: an error wrapping it also
+	// matches ErrInvalidInput.
+	ErrInvalidEmail = membership.ErrInvalidEmail
 	// ErrEmptyBatch: an invitation request without any address.
 	ErrEmptyBatch = errors.New("roster: no email address to invite")
 	// ErrBatchTooLarge: more addresses than the batch limit.

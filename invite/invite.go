@@ -64,7 +64,9 @@ type AddressResult struct {
 //
 // actor must be allowed to invite (the invite permission by role or grant,
 // or the org's "members may invite"; guests never) and to give everything
-// in req (ErrForbidden). Errors: ErrEmptyBatch, ErrBatchTooLarge, a
+// in req (ErrForbidden). Whether actor may invite at all is checked first,
+// then Options.Limiter is asked, and only then is the list parsed (in time
+// linear in its length): a refused or throttled caller costs no parsing. Errors: ErrEmptyBatch, ErrBatchTooLarge, a
 // *BatchError (ErrInvalidEmail) naming each bad entry, ErrInvalidRole,
 // ErrNotFound (a workspace of another organization), ErrWorkspaceRequired,
 // ErrGuestsNotAllowed, ErrSeatLimit (members plus pending invitations would
@@ -73,12 +75,18 @@ func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req R
 	if err := s.ready(); err != nil {
 		return Result{}, err
 	}
+	// Refuse whoever may not invite, then the host's Limiter, before any
+	// work proportional to the request: the list is parsed last. The
+	// authoritative check runs again under the organization's lock.
+	if err := s.mayInviteBeforeParsing(ctx, actor, org); err != nil {
+		return Result{}, err
+	}
+	if err := s.throttle(ctx, actor, org, EventInvitationCreated, addressBound(req)); err != nil {
+		return Result{}, err
+	}
 	addrs, err := ParseBatch(req.Emails, req.List, s.opts.BatchLimit)
 	if err != nil {
 		return Result{}, fmt.Errorf("%s: %w", EventInvitationCreated, err)
-	}
-	if err := s.throttle(ctx, actor, org, EventInvitationCreated, len(addrs)); err != nil {
-		return Result{}, err
 	}
 	var res Result
 	err = s.mutate(ctx, actor, org, EventInvitationCreated, func(ctx context.Context, o *op) error {
@@ -118,6 +126,51 @@ func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req R
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// mayInviteBeforeParsing reads org and actor's membership (no lock, no
+// transaction of its own) and refuses, audited, an actor who may not
+// invite there (ErrForbidden); ErrNotFound for an unknown organization,
+// ErrInvalidInput for a malformed actor ID or a zero organization ID.
+func (s *Service) mayInviteBeforeParsing(ctx context.Context, actor string, org uuid.UUID) error {
+	const action = EventInvitationCreated
+	if org == uuid.Nil {
+		return fmt.Errorf("%s: %w: zero organization ID", action, ErrInvalidInput)
+	}
+	if err := checkUserID(actor); err != nil {
+		return fmt.Errorf("%s: actor: %w", action, err)
+	}
+	o, err := s.ms.Organization(ctx, org)
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	m, err := s.ms.Member(ctx, org, actor)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		err = fmt.Errorf("%w: %q is not an active member", ErrForbidden, actor)
+	case err != nil:
+		return fmt.Errorf("%s: %w", action, err)
+	default:
+		err = s.m.MayInvite(&membership.Op{Org: o}, m)
+	}
+	if err != nil {
+		s.m.RecordDenied(ctx, actor, org, action, "", err)
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	return nil
+}
+
+// addressBound is an upper bound of the addresses of req, found without
+// parsing it: the @ signs of Emails plus the non-blank elements of List.
+// For a plain list of distinct addresses it is their number.
+func addressBound(req Request) int {
+	n := strings.Count(req.Emails, "@")
+	for _, e := range req.List {
+		if strings.TrimSpace(e) != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // plan decides what to do for one address and prepares the invitation;

@@ -25,9 +25,13 @@ const (
 )
 
 // Limiter throttles invitation requests per request, beside the daily
-// quotas counted in the store (golang.org/x/time/rate fits). Allow is
-// called before anything is written with the number of addresses; an error
-// refuses the request with ErrRateLimited.
+// quotas counted in the store (golang.org/x/time/rate fits). Invite calls
+// Allow once the actor is known to be allowed to invite and before the
+// list is parsed or anything is written, so n is an upper bound of the
+// addresses rather than their exact number: the @ signs of
+// Request.Emails plus the non-blank elements of Request.List (exact for a
+// plain list of distinct addresses). An error refuses the request with
+// ErrRateLimited.
 type Limiter interface {
 	Allow(ctx context.Context, org uuid.UUID, actor string, n int) error
 }

@@ -3,6 +3,7 @@ package membership
 import (
 	"errors"
 
+	"github.com/rosterkit/roster/internal/ident"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
@@ -24,9 +25,15 @@ var (
 	ErrLastOwner = errors.New("roster: last owner")
 	// ErrSeatLimit: the organization has no free seat or licence.
 	ErrSeatLimit = errors.New("roster: seat limit reached")
-	// ErrInvalidInput: an empty or over-long name, an invalid slug, email or
+	// ErrInvalidInput: an empty or over-long name, a name with control,
+	// invisible or direction-changing characters, an invalid slug, email or
 	// UTF-8, a zero ID, or a page cursor this store did not make.
-	ErrInvalidInput = errors.New("roster: invalid input")
+	ErrInvalidInput = ident.ErrInvalidInput
+	// ErrInvalidEmail: an email address that is not a plain, deliverable
+	// address (the rules of invite.ParseEmail, which returns the same
+	// value). It is a kind of invalid input: an error wrapping it matches
+	// ErrInvalidInput too.
+	ErrInvalidEmail = ident.ErrInvalidEmail
 	// ErrWorkspaceRequired: the organization requires every member (other
 	// than owners and admins) to keep at least one workspace.
 	ErrWorkspaceRequired = errors.New("roster: workspace required")

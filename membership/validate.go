@@ -2,20 +2,18 @@ package membership
 
 import (
 	"fmt"
-	"net/mail"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/ident"
 )
 
 // Input limits.
 const (
-	MaxNameLen   = 200 // runes in an organization, workspace or member name
-	MaxSlugLen   = 63  // bytes in a slug
-	MaxUserIDLen = 255 // bytes in a host user ID
-	MaxEmailLen  = 254 // bytes in an email address
+	MaxNameLen   = ident.MaxNameLen   // runes in an organization, workspace or member name
+	MaxSlugLen   = 63                 // bytes in a slug
+	MaxUserIDLen = ident.MaxUserIDLen // bytes in a host user ID
+	MaxEmailLen  = ident.MaxEmailLen  // bytes in an email address
 	maxDomains   = 100
 )
 
@@ -23,32 +21,15 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
 }
 
-// cleanName trims a display name and checks it: 1 to MaxNameLen runes of
-// valid UTF-8 without control characters.
-func cleanName(what, name string) (string, error) {
-	if !utf8.ValidString(name) {
-		return "", invalid("%s is not valid UTF-8", what)
-	}
-	name = strings.TrimSpace(name)
-	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		return "", invalid("%s is empty", what)
-	case n > MaxNameLen:
-		return "", invalid("%s is longer than %d characters", what, MaxNameLen)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return "", invalid("%s contains control characters", what)
-	}
-	return name, nil
-}
+// cleanName trims a name and checks it against the one policy of every
+// name (organization, workspace, member, invitee): 1 to MaxNameLen runes
+// of valid UTF-8 without control, invisible or direction-changing
+// characters (bidi overrides and isolates, zero-width characters, the
+// byte order mark…), line separators or private-use characters.
+func cleanName(what, name string) (string, error) { return ident.CleanName(what, name) }
 
 // optionalName is cleanName for names that may be empty.
-func optionalName(what, name string) (string, error) {
-	if strings.TrimSpace(name) == "" && utf8.ValidString(name) {
-		return "", nil
-	}
-	return cleanName(what, name)
-}
+func optionalName(what, name string) (string, error) { return ident.OptionalName(what, name) }
 
 // checkSlug accepts 1 to MaxSlugLen lower-case ASCII letters and digits in
 // groups joined by single hyphens: "acme", "acme-video-2".
@@ -70,51 +51,25 @@ func checkSlug(slug string) error {
 
 // checkUserID accepts 1 to MaxUserIDLen bytes of valid UTF-8 without
 // control characters or surrounding spaces.
-func checkUserID(what, id string) error {
-	switch {
-	case id == "":
-		return invalid("%s is empty", what)
-	case len(id) > MaxUserIDLen:
-		return invalid("%s is longer than %d bytes", what, MaxUserIDLen)
-	case !utf8.ValidString(id):
-		return invalid("%s is not valid UTF-8", what)
-	case strings.IndexFunc(id, unicode.IsControl) >= 0:
-		return invalid("%s contains control characters", what)
-	case strings.TrimSpace(id) != id:
-		return invalid("%s has surrounding spaces", what)
-	}
-	return nil
-}
+func checkUserID(what, id string) error { return ident.CheckUserID(what, id) }
 
-// checkEmail accepts a bare address net/mail can parse, of at most
-// MaxEmailLen bytes, with a dotted domain. Empty is allowed where optional.
+// checkEmail accepts exactly an address invite.ParseEmail accepts, given
+// bare (no display name, brackets or surrounding space), of at most
+// MaxEmailLen bytes. Empty is allowed where optional. Errors wrap
+// ErrInvalidEmail, which matches ErrInvalidInput.
 func checkEmail(email string, optional bool) error {
 	if email == "" && optional {
 		return nil
 	}
-	if len(email) > MaxEmailLen || !utf8.ValidString(email) || strings.ContainsAny(email, "\r\n\x00") {
-		return invalid("email address is malformed or too long")
-	}
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || a.Name != "" {
-		return invalid("email address %q is malformed", clip(email))
-	}
-	d := emailDomain(email)
-	if !strings.Contains(d, ".") || strings.HasPrefix(d, "[") {
-		return invalid("email address %q needs a dotted domain", clip(email))
+	if _, err := ident.ParseBareEmail(email); err != nil {
+		return fmt.Errorf("email address: %w", err)
 	}
 	return nil
 }
 
-// emailDomain returns the lower-cased domain of an address, without a
-// trailing dot.
-func emailDomain(email string) string {
-	i := strings.LastIndexByte(email, '@')
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSuffix(strings.ToLower(email[i+1:]), ".")
-}
+// emailDomain returns the lower-case ASCII (IDNA) domain of an address,
+// without a trailing dot, as co-worker domains are kept.
+func emailDomain(email string) string { return ident.EmailDomain(email) }
 
 func checkID(what string, id uuid.UUID) error {
 	if id == uuid.Nil {
@@ -155,28 +110,9 @@ func cleanSettings(s Settings) (Settings, error) {
 	return s, nil
 }
 
-// validDomain accepts lower-case ASCII DNS names of at least two labels.
-func validDomain(d string) bool {
-	if len(d) == 0 || len(d) > 253 {
-		return false
-	}
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
-}
+// validDomain accepts lower-case ASCII DNS names of at least two labels,
+// as invite.ParseEmail would give an address's domain.
+func validDomain(d string) bool { return ident.IsASCIIDomain(d) }
 
 // kindOf returns the kind of someone with email in org: a co-worker when the
 // organization names no domains or the email's domain (or a parent of it) is

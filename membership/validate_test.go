@@ -34,8 +34,9 @@ func TestCheckEmail(t *testing.T) {
 		require.NoError(t, checkEmail(ok, false), ok)
 	}
 	require.NoError(t, checkEmail("", true))
-	for _, bad := range []string{"", "ann", "ann@acme", "ann@[127.0.0.1]", "Ann <ann@acme.com>", "ann@acme.com\r\nBcc: x@y.z", "a@b@acme.com", strings.Repeat("a", 250) + "@acme.com"} {
+	for _, bad := range []string{"", "ann", "ann@acme", "ann@[127.0.0.1]", "Ann <ann@acme.com>", "ann@acme.com\r\nBcc: x@y.z", "a@b@acme.com", strings.Repeat("a", 250) + "@acme.com", "bob@-bad-.com", "bob@\u0430cme.com", "bob\u200b@acme.com"} {
 		require.ErrorIs(t, checkEmail(bad, false), ErrInvalidInput, "%q", bad)
+		require.ErrorIs(t, checkEmail(bad, false), ErrInvalidEmail, "%q", bad)
 	}
 }
 

@@ -1557,6 +1557,48 @@ func testInvitationLimits(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(calls, 2)
 	})
 
+	t.Run("WhoMayInviteIsCheckedBeforeTheListIsParsedOrThrottled", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		var mu sync.Mutex
+		calls := 0
+		var lim limiterFunc = func(ctx context.Context, org uuid.UUID, actor string, n int) error {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			return nil
+		}
+		f := newInviteFixture(t, newStore, ivOpts(func(o *invite.Options) { o.Limiter = lim; o.BatchLimit = invite.MaxBatchLimit }))
+		f.add(t, "mem", roles.OrgMember) // members may not invite here
+		before := f.ivSnap(t)
+		huge := strings.Repeat("a@b.co"+strings.Repeat(" ", 1000)+"(x) ", 900) // about 1 MB
+		for _, actor := range []string{"stranger", "mem"} {
+			for _, req := range []invite.Request{
+				{Emails: "new@example.com"},
+				{Emails: "not an address, bob@-bad-.com"},       // parsing would say ErrInvalidEmail
+				{Emails: strings.Repeat("x@example.com ", 1e5)}, // parsing would say ErrBatchTooLarge
+				{Emails: huge},
+				{List: make([]string, 1e4)},
+			} {
+				_, err := f.iv.Invite(f.ctx, actor, f.org.ID, req)
+				wantErr(t, err, invite.ErrForbidden)
+			}
+		}
+		is.Equal(calls, 0) // the host's Limiter is not charged for a refused inviter
+		f.ivUnchanged(t, before)
+		is.Equal(len(f.denied(t, invite.EventInvitationCreated)), 10) // each refusal is audited
+
+		// For an inviter, the Limiter runs before the list is parsed: a
+		// throttled inviter costs no parsing either.
+		g := newInviteFixture(t, newStore, ivOpts(func(o *invite.Options) {
+			o.Limiter = limiterFunc(func(context.Context, uuid.UUID, string, int) error { return errors.New("slow down") })
+		}))
+		before = g.ivSnap(t)
+		_, err := g.iv.Invite(g.ctx, g.owner, g.org.ID, invite.Request{Emails: "not an address, bob@-bad-.com"})
+		wantErr(t, err, invite.ErrRateLimited)
+		g.ivUnchanged(t, before)
+	})
+
 	t.Run("BatchesAreLimited", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)

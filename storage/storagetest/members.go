@@ -1,12 +1,14 @@
 package storagetest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/matryer/is"
+	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
@@ -120,6 +122,66 @@ func testMembers(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, membership.ErrNotFound)
 		f.unchanged(t, before)
 		is.New(t).True(!f.isMember(t, "newbie"))
+	})
+
+	t.Run("AddMemberRefusesEveryAddressAnInvitationRefuses", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore)
+		before := f.snap(t)
+		for i, addr := range []string{
+			"bob@-bad-.com",          // hyphen at a label's edge
+			"bob@bad-.com",           // hyphen at a label's edge
+			"bob@\u0430cme.com",      // Cyrillic а among Latin letters
+			"bob@xn--cme-5cd.com",    // the same, typed as punycode
+			"bob@exa_mple.com",       // underscore
+			"bob@acme..com",          // empty label
+			"bob@127.0.0.1",          // numeric top-level label
+			"bob@[127.0.0.1]",        // IP literal
+			"bob@localhost",          // single label
+			"\"bob smith\"@acme.com", // quoted local part
+			"bob\u200b@acme.com",     // zero-width space
+			"bob@xn--ls8h.la",        // emoji domain
+			"Bob <bob@acme.com>",     // a display name is not an address
+			" bob@acme.com",          // surrounding space
+		} {
+			user := fmt.Sprintf("user%d", i)
+			_, err := invite.ParseEmail(addr)
+			if err == nil && strings.TrimSpace(addr) == addr && !strings.Contains(addr, "<") {
+				t.Fatalf("%q: the invitation parser accepts it; the case is wrong", addr)
+			}
+			_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: user, Email: addr})
+			wantErr(t, err, membership.ErrInvalidInput)
+			wantErr(t, err, invite.ErrInvalidEmail) // one sentinel for a bad address, whichever package refuses it
+			is.True(!strings.Contains(err.Error(), "\u200b"))
+			_, err = f.svc.CreateOrganization(f.ctx, user, membership.NewOrganization{Name: "Acme", Slug: uniq("acme"), OwnerEmail: addr})
+			wantErr(t, err, membership.ErrInvalidInput)
+			wantErr(t, err, invite.ErrInvalidEmail)
+			orgs, _, err := f.st.UserOrganizations(f.ctx, user, storage.Page{})
+			is.NoErr(err)
+			is.Equal(len(orgs), 0) // no organization was created
+		}
+		f.unchanged(t, before)
+		for i, addr := range []string{"bob@acme.com", "Bob.Smith+tag@Sub.Acme.io", "bob@bücher.de", "иван@пример.рф", "田中@例え.jp"} {
+			_, err := invite.ParseEmail(addr)
+			is.NoErr(err)
+			_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: fmt.Sprintf("ok%d", i), Email: addr})
+			is.NoErr(err) // what an invitation accepts, AddMember accepts
+		}
+	})
+
+	t.Run("NamesWithInvisibleOrDirectionChangingCharactersAreRejected", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore)
+		before := f.snap(t)
+		for _, name := range hostileNames {
+			_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "newbie", Email: email("newbie"), Name: name})
+			wantErr(t, err, membership.ErrInvalidInput)
+			is.True(!strings.ContainsAny(err.Error(), "\u202e\u2066\u200b\ufeff")) // the message is safe to show
+		}
+		f.unchanged(t, before)
+		is.True(!f.isMember(t, "newbie"))
 	})
 
 	t.Run("InvalidChangesAreRejected", func(t *testing.T) {
@@ -752,4 +814,28 @@ func testMembers(t *testing.T, newStore func(t *testing.T) Store) {
 		_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "ann", Email: "ann@example.com"})
 		is.NoErr(err)
 	})
+}
+
+// hostileNames are names that could mislead whoever reads them in an
+// email, a member list or an audit trail: direction overrides and
+// isolates, invisible and zero-width characters, line breaks. Every name
+// (organization, workspace, member, invitee) refuses them.
+var hostileNames = []string{
+	"Acme\u202e",               // right-to-left override
+	"\u202aAcme",               // left-to-right embedding
+	"Ac\u202dme",               // left-to-right override
+	"Acme \u2066Evil\u2069",    // isolates
+	"Ac\u2067me", "Ac\u2068me", // right-to-left and first-strong isolates
+	"Ac\u200bme",                                           // zero-width space
+	"Ac\u200cme", "Ac\u200dme", "Ac\u200eme", "Ac\u200fme", // …and its neighbours
+	"\ufeffAcme",     // byte order mark
+	"Ac\u2060me",     // word joiner
+	"Ac\u00adme",     // soft hyphen
+	"Ac\u061cme",     // Arabic letter mark
+	"Acme\U000e0041", // tag character
+	"\u3164",         // Hangul filler: a name that shows as nothing
+	"Ac\u2028me",     // line separator
+	"Ac\u0085me",     // next line
+	"Ac\x1bme",       // escape
+	"Ac\ue000me",     // private use
 }

@@ -113,6 +113,32 @@ func testOrganizations(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 	})
 
+	t.Run("OrganizationNamesWithInvisibleOrDirectionChangingCharactersAreRejected", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore)
+		before := f.snap(t)
+		for _, name := range hostileNames {
+			slug := uniq("acme")
+			_, err := f.svc.CreateOrganization(f.ctx, "creator", membership.NewOrganization{Name: name, Slug: slug})
+			wantErr(t, err, membership.ErrInvalidInput)
+			_, err = f.st.OrganizationBySlug(f.ctx, slug)
+			wantErr(t, err, storage.ErrNotFound) // nothing was created
+			_, err = f.svc.CreateOrganization(f.ctx, "creator", membership.NewOrganization{Name: "Acme", Slug: slug, OwnerName: name})
+			wantErr(t, err, membership.ErrInvalidInput)
+			_, err = f.st.OrganizationBySlug(f.ctx, slug)
+			wantErr(t, err, storage.ErrNotFound)
+			_, err = f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Name: &name})
+			wantErr(t, err, membership.ErrInvalidInput)
+		}
+		f.unchanged(t, before)
+		// Letters of every script, accents, emoji and inner spaces are fine.
+		for _, name := range []string{"Équipe vidéo 🎬", "مؤسسة", "שלום עולם", "株式会社 アクメ", "Ünal & Co."} {
+			_, err := f.svc.CreateOrganization(f.ctx, "creator", membership.NewOrganization{Name: name, Slug: uniq("ok")})
+			is.NoErr(err)
+		}
+	})
+
 	t.Run("ReadingAnUnknownOrganizationIsNotFound", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, newStore)

@@ -107,6 +107,20 @@ func testWorkspaces(t *testing.T, newStore func(t *testing.T) Store) {
 		f.unchanged(t, before)
 	})
 
+	t.Run("WorkspaceNamesWithInvisibleOrDirectionChangingCharactersAreRejected", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "W")
+		before := f.snap(t)
+		for _, name := range hostileNames {
+			_, err := f.svc.CreateWorkspace(f.ctx, f.owner, f.org.ID, name)
+			wantErr(t, err, membership.ErrInvalidInput)
+			_, err = f.svc.RenameWorkspace(f.ctx, f.owner, f.org.ID, w.ID, name)
+			wantErr(t, err, membership.ErrInvalidInput)
+		}
+		f.unchanged(t, before)
+	})
+
 	t.Run("DeletingAWorkspaceRevokesItsAccess", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
