@@ -63,6 +63,9 @@ func (s *Service) changeRole(ctx context.Context, op *Op, userID string, role ro
 	if g, ok := s.cat.Guest(); ok && t.Kind == KindGuest && role != g.Name {
 		return Member{}, fmt.Errorf("%w: %q is outside the organization's domains and holds only %q", ErrForbidden, clip(userID), g.Name)
 	}
+	if err := checkGuestGrants(t.Kind, def, t.Grants); err != nil {
+		return Member{}, err
+	}
 	if err := s.mayChange(op, t, role, t.Grants); err != nil {
 		return Member{}, err
 	}
@@ -102,10 +105,18 @@ func (s *Service) needsWorkspace(ctx context.Context, op *Op, m Member, except u
 
 // SetGrants replaces a member's extra permissions (billing, API access,
 // invite…). Every grant must be an org-scope permission of the catalog
-// (ErrInvalidRole) that the actor holds itself (ErrForbidden).
+// (ErrInvalidRole) that the actor holds itself (ErrForbidden); a guest
+// cannot hold the invite grant, since guests never invite (ErrForbidden).
 func (s *Service) SetGrants(ctx context.Context, actor string, org uuid.UUID, userID string, grants roles.PermSet) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventGrantsChanged, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.cat.CheckGrants(grants); err != nil {
+			return Record{}, err
+		}
+		def, err := s.cat.OrgRole(t.Role)
+		if err != nil {
+			return Record{}, err
+		}
+		if err := checkGuestGrants(t.Kind, def, grants); err != nil {
 			return Record{}, err
 		}
 		if err := s.mayChange(op, *t, t.Role, grants); err != nil {

@@ -33,10 +33,15 @@ func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid
 }
 
 // CanOrg reports whether userID may use the organization-scope permission
-// perm in org (manage members, invite, billing…), by role or grant.
+// perm in org (manage members, invite, billing…), by role or grant. For
+// the invite permission it answers CanInvite, which also weighs the
+// organization's MembersMayInvite and the rule that guests never invite.
 func (s *Service) CanOrg(ctx context.Context, org uuid.UUID, userID string, perm roles.Permission) (bool, error) {
 	if perm > roles.MaxPermission {
 		return false, fmt.Errorf("%w: permission %d", ErrInvalidRole, perm)
+	}
+	if perm == roles.PermInvite {
+		return s.CanInvite(ctx, org, userID)
 	}
 	a, err := s.st.CheckAccess(ctx, org, userID, uuid.Nil)
 	if err != nil {
