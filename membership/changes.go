@@ -140,6 +140,72 @@ func (s *Service) SetSSO(ctx context.Context, actor string, org uuid.UUID, userI
 	})
 }
 
+// SetKind reclassifies a member as a co-worker or a guest. Nothing else
+// does: a member's kind is set when it joins, from its email and the
+// organization's Domains, and changing Domains later reclassifies nobody.
+// The actor needs the manage-members permission and the authority of
+// Ceiling over the member and over the role it ends with; nobody
+// reclassifies themselves (ErrForbidden).
+//
+// A guest who becomes a co-worker keeps its role (the guest role, usually)
+// until ChangeRole gives another, which it may now hold. A co-worker who
+// becomes a guest takes the catalog's guest role, when there is one; it is
+// refused where guests are (ErrGuestsNotAllowed), for a role no guest may
+// hold or a grant no guest can use (ErrForbidden), for the last active
+// owner (ErrLastOwner) and for a member the organization would leave
+// without a workspace (ErrWorkspaceRequired). An unknown kind is
+// ErrInvalidInput. The change is audited as EventKindChanged, with the kind
+// and role before and after.
+func (s *Service) SetKind(ctx context.Context, actor string, org uuid.UUID, userID string, kind Kind) (Member, error) {
+	if kind != KindCoworker && kind != KindGuest {
+		return Member{}, fmt.Errorf("%s: %w", EventKindChanged, invalid("unknown member kind %q", clip(string(kind))))
+	}
+	return s.updateMember(ctx, actor, org, userID, EventKindChanged, func(ctx context.Context, op *Op, t *Member) (Record, error) {
+		if t.Kind == kind {
+			return Record{}, nil
+		}
+		if t.UserID == op.Actor.UserID {
+			return Record{}, fmt.Errorf("%w: members cannot reclassify themselves", ErrForbidden)
+		}
+		role := t.Role
+		if kind == KindGuest {
+			if op.Org.Settings.GuestPolicy == GuestsDenied {
+				return Record{}, fmt.Errorf("%w: the organization admits no guests", ErrGuestsNotAllowed)
+			}
+			if g, ok := s.cat.Guest(); ok {
+				role = g.Name
+			}
+		}
+		def, err := s.cat.OrgRole(role)
+		if err != nil {
+			return Record{}, err
+		}
+		if kind == KindGuest && (def.Owner || def.AllWorkspaces) {
+			return Record{}, fmt.Errorf("%w: a guest cannot hold %q", ErrForbidden, role)
+		}
+		if err := checkGuestGrants(kind, def, t.Grants); err != nil {
+			return Record{}, err
+		}
+		if err := s.mayChange(op, *t, role, t.Grants); err != nil {
+			return Record{}, err
+		}
+		if role != t.Role {
+			if err := s.keepsOwner(ctx, op, *t); err != nil {
+				return Record{}, err
+			}
+			if op.Org.Settings.RequireWorkspace && !def.AllWorkspaces {
+				if err := s.needsWorkspace(ctx, op, *t, uuid.Nil); err != nil {
+					return Record{}, err
+				}
+			}
+		}
+		r := Record{Before: map[string]string{"kind": string(t.Kind), "role": string(t.Role)},
+			After: map[string]string{"kind": string(kind), "role": string(role)}}
+		t.Kind, t.Role = kind, role
+		return r, nil
+	})
+}
+
 // AssignLicence gives a member one of the organization's licences; there
 // are never more licensed members than licences (ErrSeatLimit).
 func (s *Service) AssignLicence(ctx context.Context, actor string, org uuid.UUID, userID string) (Member, error) {

@@ -28,7 +28,9 @@ const (
 // Settings are an organization's policies.
 type Settings struct {
 	// Domains are the co-worker email domains (lower-case ASCII). Someone
-	// whose email is outside them is a guest. Empty: everyone is a co-worker.
+	// whose email is outside them joins as a guest. Empty: everyone is a
+	// co-worker. Changing Domains reclassifies no existing member: use
+	// Service.SetKind.
 	Domains []string
 	// GuestPolicy applies to people outside Domains; "" means GuestsAllowed.
 	GuestPolicy GuestPolicy

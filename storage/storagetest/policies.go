@@ -1,8 +1,10 @@
 package storagetest
 
 import (
+	"errors"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
@@ -103,6 +105,118 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		m, err := f.svc.SetGrants(f.ctx, f.owner, f.org.ID, "gst", roles.Grants(roles.PermAPIAccess))
 		is.NoErr(err)
 		is.Equal(m.Grants, roles.Grants(roles.PermAPIAccess))
+	})
+
+	t.Run("ReclassifyingAGuestAsACoworkerLetsItsRoleChange", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore, withSettings(membership.Settings{Domains: []string{"partner.io"}}))
+		_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "ann", Email: "ann@example.com"})
+		is.NoErr(err)
+		is.Equal(f.member(t, "ann").Kind, membership.KindGuest)
+		// The organization adds ann's domain: nobody is reclassified by it.
+		domains := membership.Settings{Domains: []string{"partner.io", "example.com"}}
+		_, err = f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Settings: &domains})
+		is.NoErr(err)
+		is.Equal(f.member(t, "ann").Kind, membership.KindGuest)
+		_, err = f.svc.ChangeRole(f.ctx, f.owner, f.org.ID, "ann", roles.OrgMember)
+		wantErr(t, err, membership.ErrForbidden)
+
+		m, err := f.svc.SetKind(f.ctx, f.owner, f.org.ID, "ann", membership.KindCoworker)
+		is.NoErr(err)
+		is.Equal(m.Kind, membership.KindCoworker)
+		is.Equal(m.Role, roles.OrgGuest) // the role stays until a role change
+		is.Equal(f.member(t, "ann").Kind, membership.KindCoworker)
+		m, err = f.svc.ChangeRole(f.ctx, f.owner, f.org.ID, "ann", roles.OrgMember)
+		is.NoErr(err)
+		is.Equal(m.Role, roles.OrgMember)
+
+		var changed []membership.AuditEvent
+		for _, e := range f.audit(t) {
+			if e.Action == membership.EventKindChanged && !e.Denied {
+				changed = append(changed, e)
+			}
+		}
+		is.Equal(len(changed), 1)
+		is.Equal(changed[0].Actor, f.owner)
+		is.Equal(changed[0].Target, "ann")
+		is.Equal(changed[0].Before["kind"], string(membership.KindGuest))
+		is.Equal(changed[0].After["kind"], string(membership.KindCoworker))
+		// Setting the kind a member has changes nothing.
+		n := len(f.audit(t))
+		_, err = f.svc.SetKind(f.ctx, f.owner, f.org.ID, "ann", membership.KindCoworker)
+		is.NoErr(err)
+		is.Equal(len(f.audit(t)), n)
+	})
+
+	t.Run("ReclassifyingACoworkerAsAGuestGivesItTheGuestRole", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "W")
+		f.add(t, "bob", roles.OrgMember, ws{w.ID, roles.WorkspaceContributor})
+		m, err := f.svc.SetKind(f.ctx, f.owner, f.org.ID, "bob", membership.KindGuest)
+		is.NoErr(err)
+		is.Equal(m.Kind, membership.KindGuest)
+		is.Equal(m.Role, roles.OrgGuest)
+		stored := f.member(t, "bob")
+		is.Equal(stored.Kind, membership.KindGuest)
+		is.Equal(stored.Role, roles.OrgGuest)
+		is.Equal(f.access(t, "bob"), map[uuid.UUID]roles.Role{w.ID: roles.WorkspaceContributor}) // shared content stays
+		_, err = f.svc.ChangeRole(f.ctx, f.owner, f.org.ID, "bob", roles.OrgMember)
+		wantErr(t, err, membership.ErrForbidden) // a guest holds only the guest role
+	})
+
+	t.Run("ReclassifyingIsCeilingCheckedAndValidated", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore, withSettings(membership.Settings{Domains: []string{"example.com"}}))
+		f.add(t, "adm", roles.OrgAdmin)
+		f.add(t, "adm2", roles.OrgAdmin)
+		f.add(t, "mem", roles.OrgMember)
+		_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "gst", Email: "gst@partner.io"})
+		is.NoErr(err)
+		if _, err := f.svc.SetGrants(f.ctx, f.owner, f.org.ID, "mem", roles.Grants(roles.PermInvite)); err != nil {
+			t.Fatal(err)
+		}
+		before := f.snap(t)
+		for _, tc := range []struct {
+			actor, user string
+			kind        membership.Kind
+			want        error
+		}{
+			{"mem", "gst", membership.KindCoworker, membership.ErrForbidden},  // no manage-members
+			{"adm", f.owner, membership.KindGuest, membership.ErrForbidden},   // ranked above the actor
+			{"adm", "adm", membership.KindGuest, membership.ErrForbidden},     // nobody reclassifies themselves
+			{f.owner, f.owner, membership.KindGuest, membership.ErrForbidden}, // the only owner
+			{f.owner, "mem", membership.KindGuest, membership.ErrForbidden},   // holds a grant guests never use
+			{f.owner, "gst", "martian", membership.ErrInvalidInput},
+			{f.owner, "nobody", membership.KindGuest, membership.ErrNotFound},
+			{"stranger", "gst", membership.KindCoworker, membership.ErrForbidden},
+		} {
+			_, err := f.svc.SetKind(f.ctx, tc.actor, f.org.ID, tc.user, tc.kind)
+			if err == nil || !errors.Is(err, tc.want) {
+				t.Fatalf("SetKind(%s, %s, %s) = %v, want %v", tc.actor, tc.user, tc.kind, err, tc.want)
+			}
+		}
+		f.unchanged(t, before)
+		denials := 0
+		for _, e := range f.audit(t) {
+			if e.Denied && e.Action == membership.EventKindChanged {
+				denials++
+			}
+		}
+		is.True(denials > 0) // refusals are audited
+
+		strict := membership.Settings{Domains: []string{"example.com"}, GuestPolicy: membership.GuestsDenied}
+		_, err = f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Settings: &strict})
+		is.NoErr(err)
+		_, err = f.svc.SetKind(f.ctx, f.owner, f.org.ID, "adm2", membership.KindGuest)
+		wantErr(t, err, membership.ErrGuestsNotAllowed)
+		// An admin reclassifies members it outranks.
+		m, err := f.svc.SetKind(f.ctx, "adm", f.org.ID, "gst", membership.KindCoworker)
+		is.NoErr(err)
+		is.Equal(m.Kind, membership.KindCoworker)
 	})
 
 }
