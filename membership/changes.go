@@ -128,13 +128,20 @@ func (s *Service) SetGrants(ctx context.Context, actor string, org uuid.UUID, us
 	})
 }
 
-// SetSSO marks whether a member signs in through the host's SSO.
+// SetSSO marks whether a member signs in through the host's SSO. It needs
+// the manage-members permission. In an organization whose
+// Settings.SSORequired is on, every new member signs in with SSO, and
+// turning it off for one member is an exception, audited as such
+// (After["exception"] is "true").
 func (s *Service) SetSSO(ctx context.Context, actor string, org uuid.UUID, userID string, on bool) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventSSOChanged, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.mayChange(op, *t, t.Role, t.Grants); err != nil {
 			return Record{}, err
 		}
 		r := flagRecord("sso", t.SSO, on)
+		if !on && t.SSO && op.Org.Settings.SSORequired {
+			r.After["exception"] = "true"
+		}
 		t.SSO = on
 		return r, nil
 	})

@@ -45,7 +45,9 @@ type NewMember struct {
 	// Workspaces gives workspace roles, by workspace ID.
 	Workspaces map[uuid.UUID]roles.Role
 	Licensed   bool
-	SSO        bool
+	// SSO marks a member who signs in through the host's SSO; it is always
+	// on where the organization's Settings.SSORequired is.
+	SSO bool
 }
 
 // RoleChange is one entry of ChangeRoles.

@@ -61,7 +61,7 @@ func (s *Service) newOrganization(actor string, n NewOrganization) (Organization
 	now := s.clock.Now().UTC()
 	org := Organization{ID: newID(), Name: name, Slug: n.Slug, Settings: settings, CreatedAt: now, UpdatedAt: now}
 	owner := Member{OrgID: org.ID, UserID: actor, Email: n.OwnerEmail, Name: ownerName,
-		Role: s.cat.Owner().Name, Kind: KindCoworker, JoinedAt: now, UpdatedAt: now}
+		Role: s.cat.Owner().Name, Kind: KindCoworker, SSO: settings.SSORequired, JoinedAt: now, UpdatedAt: now}
 	return org, owner, nil
 }
 

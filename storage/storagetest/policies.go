@@ -219,4 +219,66 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(m.Kind, membership.KindCoworker)
 	})
 
+	t.Run("NewMembersOfAnSSORequiredOrganizationSignInWithSSO", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, ivSettings(membership.Settings{SSORequired: true}))
+		is.Equal(f.member(t, f.owner).SSO, true)
+		m, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "added", Email: email("added")})
+		is.NoErr(err)
+		is.Equal(m.SSO, true)
+		is.Equal(f.member(t, "added").SSO, true)
+		_, tok := f.inviteOne(t, "invited@example.com", roles.OrgMember)
+		m, err = f.iv.Accept(f.ctx, tok, verified("invited", "invited@example.com"))
+		is.NoErr(err)
+		is.Equal(m.SSO, true)
+		is.Equal(f.member(t, "invited").SSO, true)
+		_, ltok := f.link(t, invite.NewLink{})
+		m, err = f.iv.Join(f.ctx, ltok, verified("joined", "joined@example.com"))
+		is.NoErr(err)
+		is.Equal(m.SSO, true)
+		is.Equal(f.member(t, "joined").SSO, true)
+
+		// Without the requirement, SSO is what the host asks for.
+		g := newFixture(t, newStore, onStore(f.st))
+		m, err = g.svc.AddMember(g.ctx, g.owner, g.org.ID, membership.NewMember{UserID: "plain", Email: email("plain")})
+		is.NoErr(err)
+		is.Equal(m.SSO, false)
+	})
+
+	t.Run("TurningSSOOffInAnSSORequiredOrganizationIsAnAuditedException", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore, withSettings(membership.Settings{SSORequired: true}))
+		f.add(t, "adm", roles.OrgAdmin)
+		f.add(t, "mem", roles.OrgMember)
+		f.add(t, "ann", roles.OrgMember)
+		before := f.snap(t)
+		_, err := f.svc.SetSSO(f.ctx, "mem", f.org.ID, "ann", false) // not a manager of members
+		wantErr(t, err, membership.ErrForbidden)
+		_, err = f.svc.SetSSO(f.ctx, "mem", f.org.ID, "mem", false) // nor for themselves
+		wantErr(t, err, membership.ErrForbidden)
+		f.unchanged(t, before)
+		m, err := f.svc.SetSSO(f.ctx, "adm", f.org.ID, "ann", false)
+		is.NoErr(err)
+		is.Equal(m.SSO, false)
+		is.Equal(f.member(t, "ann").SSO, false)
+		var ev []membership.AuditEvent
+		for _, e := range f.audit(t) {
+			if e.Action == membership.EventSSOChanged && !e.Denied {
+				ev = append(ev, e)
+			}
+		}
+		is.Equal(len(ev), 1)
+		is.Equal(ev[0].Actor, "adm")
+		is.Equal(ev[0].Target, "ann")
+		is.Equal(ev[0].After["sso"], "false")
+		is.Equal(ev[0].After["exception"], "true")
+		// Turning it back on is no exception.
+		_, err = f.svc.SetSSO(f.ctx, "adm", f.org.ID, "ann", true)
+		is.NoErr(err)
+		last := f.audit(t)
+		is.Equal(last[len(last)-1].After["exception"], "")
+	})
+
 }
