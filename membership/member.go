@@ -66,10 +66,15 @@ type MemberFilter struct {
 	LicensedOnly bool
 }
 
-// WorkspaceMember is a member with its role in one workspace.
+// WorkspaceMember is a member with its role in one workspace, as listed by
+// Service.WorkspaceMembers.
 type WorkspaceMember struct {
 	Member
 	WorkspaceRole roles.Role
+	// Implicit marks an owner or admin (an AllWorkspaces org role), who
+	// reaches every workspace with the top workspace role, with or without
+	// explicit access.
+	Implicit bool
 }
 
 // Access is what a permission check needs to know about one user in one

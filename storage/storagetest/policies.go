@@ -2,6 +2,8 @@ package storagetest
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -9,6 +11,7 @@ import (
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
 )
 
 // testPolicies checks the organization policies that decide what members
@@ -279,6 +282,45 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(err)
 		last := f.audit(t)
 		is.Equal(last[len(last)-1].After["exception"], "")
+	})
+
+	t.Run("WorkspaceMembersListsImplicitOwnersAndAdmins", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore)
+		w := f.workspace(t, "W")
+		other := f.workspace(t, "Other")
+		f.add(t, "a-admin", roles.OrgAdmin)
+		f.add(t, "b-viewer", roles.OrgMember, ws{w.ID, roles.WorkspaceViewer})
+		f.add(t, "c-outsider", roles.OrgMember, ws{other.ID, roles.WorkspaceViewer})
+		f.add(t, "d-admin", roles.OrgAdmin, ws{w.ID, roles.WorkspaceViewer}) // explicit access too: listed once
+		f.add(t, "p-contrib", roles.OrgMember, ws{w.ID, roles.WorkspaceContributor})
+		top := f.svc.Roles().TopWorkspaceRole().Name
+		want := []string{ // owners, admins, then explicit access
+			f.owner + "|" + string(top) + "|true",
+			"a-admin|" + string(top) + "|true",
+			"d-admin|" + string(top) + "|true",
+			"b-viewer|" + string(roles.WorkspaceViewer) + "|false",
+			"p-contrib|" + string(roles.WorkspaceContributor) + "|false",
+		}
+		for _, limit := range []int{1, 2, 3, 50} {
+			var got []string
+			page := storage.Page{Limit: limit}
+			for {
+				list, next, err := f.svc.WorkspaceMembers(f.ctx, f.owner, f.org.ID, w.ID, page)
+				is.NoErr(err)
+				is.True(len(list) <= limit)
+				for _, m := range list {
+					got = append(got, fmt.Sprintf("%s|%s|%v", m.UserID, m.WorkspaceRole, m.Implicit))
+				}
+				if !advance(t, &page, next) {
+					break
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("limit %d: WorkspaceMembers = %v, want %v", limit, got, want)
+			}
+		}
 	})
 
 }
