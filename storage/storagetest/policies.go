@@ -323,4 +323,26 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 	})
 
+	t.Run("AMemberOpeningAUsedUpLinkKeepsTheMembership", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore)
+		l, tok := f.link(t, invite.NewLink{MaxUses: 1})
+		_, err := f.iv.Join(f.ctx, tok, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		before := f.ivSnap(t)
+		m, err := f.iv.Join(f.ctx, tok, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.Equal(m.UserID, "ann")
+		m, err = f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.Equal(m.UserID, "ann")
+		f.ivUnchanged(t, before)
+		is.Equal(f.storedLink(t, l.ID).Uses, 1)
+		// Someone else still finds it used up.
+		_, err = f.iv.Join(f.ctx, tok, verified("bob", "bob@example.com"))
+		wantErr(t, err, invite.ErrUsedUp)
+		is.True(!f.isMember(t, "bob"))
+	})
+
 }
