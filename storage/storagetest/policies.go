@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -343,6 +344,35 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		_, err = f.iv.Join(f.ctx, tok, verified("bob", "bob@example.com"))
 		wantErr(t, err, invite.ErrUsedUp)
 		is.True(!f.isMember(t, "bob"))
+	})
+
+	t.Run("TheMutationHookSeesOrganizationsCreated", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st := newStore(t)
+		var mu sync.Mutex
+		var seen []string
+		svc := membership.New(st, membership.Options{Dispatcher: discard, Hooks: membership.Hooks{
+			Mutation: func(action string, err error) {
+				mu.Lock()
+				defer mu.Unlock()
+				seen = append(seen, fmt.Sprintf("%s|%v", action, err == nil))
+			},
+		}})
+		slug := uniq("hook")
+		org, err := svc.CreateOrganization(t.Context(), "owner", membership.NewOrganization{Name: "Hooked", Slug: slug})
+		is.NoErr(err)
+		_, err = svc.CreateOrganization(t.Context(), "owner", membership.NewOrganization{Name: "Again", Slug: slug})
+		wantErr(t, err, membership.ErrConflict)
+		_, err = svc.CreateWorkspace(t.Context(), "owner", org.ID, "W")
+		is.NoErr(err)
+		mu.Lock()
+		defer mu.Unlock()
+		is.Equal(seen, []string{
+			membership.EventOrganizationCreated + "|true",
+			membership.EventOrganizationCreated + "|false",
+			membership.EventWorkspaceCreated + "|true",
+		})
 	})
 
 }
