@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
+	"golang.org/x/net/idna"
 )
 
 // reader loads the actor of a read: an active member of org. It returns
@@ -213,6 +214,66 @@ func decodePhase(after string, last int) (int, string, error) {
 		return 0, "", storage.ErrInvalidCursor
 	}
 	return phase, key, nil
+}
+
+// MemberByEmail returns the member of org whose email is email ("does this
+// person already have an account here?"), comparing canonical forms as the
+// invite package does: ASCII letters of the local part in any case, the
+// domain in lower-case IDNA form. When several members share the address,
+// it returns the first by user ID. It needs the view-members permission
+// (ErrForbidden), returns ErrInvalidInput for a malformed address and
+// ErrNotFound when no member has it.
+func (s *Service) MemberByEmail(ctx context.Context, actor string, org uuid.UUID, email string) (Member, error) {
+	if _, err := s.readerWith(ctx, actor, org, roles.PermViewMembers); err != nil {
+		return Member{}, err
+	}
+	if err := checkEmail(email, false); err != nil {
+		return Member{}, err
+	}
+	key := emailKey(email)
+	at := strings.LastIndexByte(email, '@')
+	page := storage.Page{Limit: storage.MaxPageSize}
+	for {
+		ms, next, err := s.st.Members(ctx, org, MemberFilter{Prefix: email[:at+1]}, page)
+		if err != nil {
+			return Member{}, err
+		}
+		for _, m := range ms {
+			if m.Email != "" && emailKey(m.Email) == key {
+				return m, nil
+			}
+		}
+		if next == "" || len(ms) == 0 {
+			return Member{}, fmt.Errorf("no member with email %q: %w", clip(email), ErrNotFound)
+		}
+		page.After = next
+	}
+}
+
+// emailKey is the canonical form of an address: ASCII letters of the local
+// part lower-cased (nothing else folded) and the domain in lower-case IDNA
+// ASCII form, or lower-cased as is when IDNA refuses it.
+func emailKey(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return asciiLower(email)
+	}
+	domain := strings.TrimSuffix(email[at+1:], ".")
+	if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
+		domain = ascii
+	}
+	return asciiLower(email[:at]) + "@" + asciiLower(domain)
+}
+
+// asciiLower lower-cases ASCII letters only.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // MemberAccess lists userID's workspace roles. Members read their own;

@@ -324,6 +324,43 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 	})
 
+	t.Run("MemberByEmailFindsTheMemberWithThatAddress", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore)
+		for _, nm := range []membership.NewMember{
+			{UserID: "ann", Email: "Ann@Example.com"},
+			{UserID: "ann2", Email: "ann@example.org"},
+			{UserID: "annie", Email: "annie@example.com"},
+			{UserID: "bob", Email: "bob@example.com", Name: "ann@example.com"},
+		} {
+			_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, nm)
+			is.NoErr(err)
+		}
+		for _, q := range []string{"ann@example.com", "ANN@EXAMPLE.COM", "Ann@Example.com"} {
+			m, err := f.svc.MemberByEmail(f.ctx, f.owner, f.org.ID, q)
+			is.NoErr(err)
+			is.Equal(m.UserID, "ann")
+		}
+		m, err := f.svc.MemberByEmail(f.ctx, f.owner, f.org.ID, "ann@example.org")
+		is.NoErr(err)
+		is.Equal(m.UserID, "ann2")
+		for _, q := range []string{"an@example.com", "ann@example.co", "nobody@example.com", "ann@example.com.au"} {
+			_, err = f.svc.MemberByEmail(f.ctx, f.owner, f.org.ID, q)
+			wantErr(t, err, membership.ErrNotFound)
+		}
+		_, err = f.svc.MemberByEmail(f.ctx, f.owner, f.org.ID, "not an email")
+		wantErr(t, err, membership.ErrInvalidInput)
+		_, err = f.svc.MemberByEmail(f.ctx, "stranger", f.org.ID, "ann@example.com")
+		wantErr(t, err, membership.ErrForbidden)
+		f.add(t, "gst", roles.OrgGuest)
+		_, err = f.svc.MemberByEmail(f.ctx, "gst", f.org.ID, "ann@example.com") // guests do not view members
+		wantErr(t, err, membership.ErrForbidden)
+		other := newFixture(t, newStore, onStore(f.st))
+		_, err = other.svc.MemberByEmail(other.ctx, other.owner, other.org.ID, "ann@example.com")
+		wantErr(t, err, membership.ErrNotFound)
+	})
+
 	t.Run("AMemberOpeningAUsedUpLinkKeepsTheMembership", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
