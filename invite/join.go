@@ -15,7 +15,8 @@ import (
 // stands now. The user's email must be verified (unless
 // Options.AllowUnverifiedEmail) and its domain allowed by the link. Joins
 // are counted exactly, also when many users race for the last use. A user
-// who is already a member keeps their membership and uses nothing.
+// who is already a member keeps their membership and uses nothing, also
+// when the link is used up (a revoked or expired link admits nobody).
 //
 // Errors: ErrInvalidToken, ErrLinksDisabled, ErrRevoked, ErrExpired,
 // ErrUsedUp, ErrEmailNotVerified, ErrDomainNotAllowed, ErrForbidden,
@@ -53,8 +54,10 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 		if !t.Matches(l.TokenHash) {
 			return fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
 		}
-		if err := linkUsable(l, o.Org.Settings.LinksDisabled, o.Now); err != nil {
-			return err
+		// A used-up link still lets a member in: it keeps its membership.
+		usedUp := linkUsable(l, o.Org.Settings.LinksDisabled, o.Now)
+		if usedUp != nil && !errors.Is(usedUp, ErrUsedUp) {
+			return usedUp
 		}
 		addr, err := s.checkInvitee(in)
 		if err != nil {
@@ -68,6 +71,9 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 			return nil
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
+		}
+		if usedUp != nil {
+			return usedUp
 		}
 		// A pending invitation of the same address already holds a seat;
 		// joining answers it.

@@ -2,6 +2,7 @@ package membership
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -50,6 +51,9 @@ func (s *Service) Resolve(ctx context.Context, op *Op, by Member, a Assignment) 
 		}
 	}
 	if err := s.cat.CheckGrants(out.Grants); err != nil {
+		return out, "", err
+	}
+	if err := checkGuestGrants(kind, def, out.Grants); err != nil {
 		return out, "", err
 	}
 	actor, err := s.cat.OrgStanding(by.Role, by.Grants)
@@ -110,9 +114,14 @@ func (s *Service) workspaceStanding(ctx context.Context, m Member, ws uuid.UUID)
 // MayInvite returns nil when m may invite people into op's organization: an
 // active member holding the invite permission by role or grant, or a
 // co-worker when the organization lets members invite. Guests never invite.
+// CanInvite asks the same question outside a mutation.
 func (s *Service) MayInvite(op *Op, m Member) error {
+	return s.mayInvite(op.Org, m)
+}
+
+func (s *Service) mayInvite(org Organization, m Member) error {
 	if m.Deactivated || m.UserID == "" {
-		return fmt.Errorf("%w: %q is not an active member", ErrForbidden, m.UserID)
+		return fmt.Errorf("%w: %q is not an active member", ErrForbidden, clip(m.UserID))
 	}
 	def, err := s.cat.OrgRole(m.Role)
 	if err != nil {
@@ -121,8 +130,50 @@ func (s *Service) MayInvite(op *Op, m Member) error {
 	if m.Kind == KindGuest || def.Guest {
 		return fmt.Errorf("%w: guests cannot invite", ErrForbidden)
 	}
-	if s.cat.OrgPerms(m.Role, m.Grants).Has(roles.PermInvite) || op.Org.Settings.MembersMayInvite {
+	if s.cat.OrgPerms(m.Role, m.Grants).Has(roles.PermInvite) || org.Settings.MembersMayInvite {
 		return nil
 	}
-	return fmt.Errorf("%w: %q may not invite", ErrForbidden, m.UserID)
+	return fmt.Errorf("%w: %q may not invite", ErrForbidden, clip(m.UserID))
+}
+
+// CanInvite reports whether userID may invite people into org now, by the
+// rule Invite and CreateLink enforce (MayInvite): the invite permission by
+// role or grant, or the organization's MembersMayInvite for co-workers;
+// never for guests. A host asks it to show or hide its Invite button. A
+// non-member, a deactivated member or an unknown organization is simply
+// false; the error is for store failures.
+func (s *Service) CanInvite(ctx context.Context, org uuid.UUID, userID string) (bool, error) {
+	m, err := s.st.Member(ctx, org, userID)
+	if err != nil {
+		if isNotFound(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	o, err := s.st.Organization(ctx, org)
+	if err != nil {
+		if isNotFound(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	switch err := s.mayInvite(o, m); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrForbidden):
+		return false, nil
+	default:
+		return false, err
+	}
+}
+
+// checkGuestGrants returns ErrForbidden when a member of kind kind holding
+// role def would carry a grant guests can never use: guests never invite
+// (MayInvite), so the invite grant is refused to them rather than stored
+// unused.
+func checkGuestGrants(kind Kind, def roles.RoleDef, grants roles.PermSet) error {
+	if (kind == KindGuest || def.Guest) && grants.Has(roles.PermInvite) {
+		return fmt.Errorf("%w: guests never invite, so a guest cannot hold the invite grant", ErrForbidden)
+	}
+	return nil
 }

@@ -63,6 +63,9 @@ func (s *Service) changeRole(ctx context.Context, op *Op, userID string, role ro
 	if g, ok := s.cat.Guest(); ok && t.Kind == KindGuest && role != g.Name {
 		return Member{}, fmt.Errorf("%w: %q is outside the organization's domains and holds only %q", ErrForbidden, clip(userID), g.Name)
 	}
+	if err := checkGuestGrants(t.Kind, def, t.Grants); err != nil {
+		return Member{}, err
+	}
 	if err := s.mayChange(op, t, role, t.Grants); err != nil {
 		return Member{}, err
 	}
@@ -102,10 +105,18 @@ func (s *Service) needsWorkspace(ctx context.Context, op *Op, m Member, except u
 
 // SetGrants replaces a member's extra permissions (billing, API access,
 // invite…). Every grant must be an org-scope permission of the catalog
-// (ErrInvalidRole) that the actor holds itself (ErrForbidden).
+// (ErrInvalidRole) that the actor holds itself (ErrForbidden); a guest
+// cannot hold the invite grant, since guests never invite (ErrForbidden).
 func (s *Service) SetGrants(ctx context.Context, actor string, org uuid.UUID, userID string, grants roles.PermSet) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventGrantsChanged, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.cat.CheckGrants(grants); err != nil {
+			return Record{}, err
+		}
+		def, err := s.cat.OrgRole(t.Role)
+		if err != nil {
+			return Record{}, err
+		}
+		if err := checkGuestGrants(t.Kind, def, grants); err != nil {
 			return Record{}, err
 		}
 		if err := s.mayChange(op, *t, t.Role, grants); err != nil {
@@ -117,14 +128,87 @@ func (s *Service) SetGrants(ctx context.Context, actor string, org uuid.UUID, us
 	})
 }
 
-// SetSSO marks whether a member signs in through the host's SSO.
+// SetSSO marks whether a member signs in through the host's SSO. It needs
+// the manage-members permission. In an organization whose
+// Settings.SSORequired is on, every new member signs in with SSO, and
+// turning it off for one member is an exception, audited as such
+// (After["exception"] is "true").
 func (s *Service) SetSSO(ctx context.Context, actor string, org uuid.UUID, userID string, on bool) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventSSOChanged, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.mayChange(op, *t, t.Role, t.Grants); err != nil {
 			return Record{}, err
 		}
 		r := flagRecord("sso", t.SSO, on)
+		if !on && t.SSO && op.Org.Settings.SSORequired {
+			r.After["exception"] = "true"
+		}
 		t.SSO = on
+		return r, nil
+	})
+}
+
+// SetKind reclassifies a member as a co-worker or a guest. Nothing else
+// does: a member's kind is set when it joins, from its email and the
+// organization's Domains, and changing Domains later reclassifies nobody.
+// The actor needs the manage-members permission and the authority of
+// Ceiling over the member and over the role it ends with; nobody
+// reclassifies themselves (ErrForbidden).
+//
+// A guest who becomes a co-worker keeps its role (the guest role, usually)
+// until ChangeRole gives another, which it may now hold. A co-worker who
+// becomes a guest takes the catalog's guest role, when there is one; it is
+// refused where guests are (ErrGuestsNotAllowed), for a role no guest may
+// hold or a grant no guest can use (ErrForbidden), for the last active
+// owner (ErrLastOwner) and for a member the organization would leave
+// without a workspace (ErrWorkspaceRequired). An unknown kind is
+// ErrInvalidInput. The change is audited as EventKindChanged, with the kind
+// and role before and after.
+func (s *Service) SetKind(ctx context.Context, actor string, org uuid.UUID, userID string, kind Kind) (Member, error) {
+	if kind != KindCoworker && kind != KindGuest {
+		return Member{}, fmt.Errorf("%s: %w", EventKindChanged, invalid("unknown member kind %q", clip(string(kind))))
+	}
+	return s.updateMember(ctx, actor, org, userID, EventKindChanged, func(ctx context.Context, op *Op, t *Member) (Record, error) {
+		if t.Kind == kind {
+			return Record{}, nil
+		}
+		if t.UserID == op.Actor.UserID {
+			return Record{}, fmt.Errorf("%w: members cannot reclassify themselves", ErrForbidden)
+		}
+		role := t.Role
+		if kind == KindGuest {
+			if op.Org.Settings.GuestPolicy == GuestsDenied {
+				return Record{}, fmt.Errorf("%w: the organization admits no guests", ErrGuestsNotAllowed)
+			}
+			if g, ok := s.cat.Guest(); ok {
+				role = g.Name
+			}
+		}
+		def, err := s.cat.OrgRole(role)
+		if err != nil {
+			return Record{}, err
+		}
+		if kind == KindGuest && (def.Owner || def.AllWorkspaces) {
+			return Record{}, fmt.Errorf("%w: a guest cannot hold %q", ErrForbidden, role)
+		}
+		if err := checkGuestGrants(kind, def, t.Grants); err != nil {
+			return Record{}, err
+		}
+		if err := s.mayChange(op, *t, role, t.Grants); err != nil {
+			return Record{}, err
+		}
+		if role != t.Role {
+			if err := s.keepsOwner(ctx, op, *t); err != nil {
+				return Record{}, err
+			}
+			if op.Org.Settings.RequireWorkspace && !def.AllWorkspaces {
+				if err := s.needsWorkspace(ctx, op, *t, uuid.Nil); err != nil {
+					return Record{}, err
+				}
+			}
+		}
+		r := Record{Before: map[string]string{"kind": string(t.Kind), "role": string(t.Role)},
+			After: map[string]string{"kind": string(kind), "role": string(role)}}
+		t.Kind, t.Role = kind, role
 		return r, nil
 	})
 }

@@ -36,12 +36,17 @@ func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid
 // CanOrg reports whether userID may use the organization-scope permission
 // perm in org (manage members, invite, billing…), by role or grant. It
 // returns ErrInvalidRole for a permission the catalog does not define and
-// for a workspace-scope one (ask Can, with the workspace).
+// for a workspace-scope one (ask Can, with the workspace). For the invite
+// permission it answers CanInvite, which also weighs the organization's
+// MembersMayInvite and the rule that guests never invite.
 func (s *Service) CanOrg(ctx context.Context, org uuid.UUID, userID string, perm roles.Permission) (bool, error) {
 	if scope, err := s.cat.PermissionScope(perm); err != nil {
 		return false, fmt.Errorf("can org: %w", err)
 	} else if scope != roles.ScopeOrg {
 		return false, fmt.Errorf("can org: %w: %s is a workspace permission", ErrInvalidRole, s.cat.PermissionName(perm))
+	}
+	if perm == roles.PermInvite {
+		return s.CanInvite(ctx, org, userID)
 	}
 	a, err := s.st.CheckAccess(ctx, org, userID, uuid.Nil)
 	if err != nil {

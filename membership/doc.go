@@ -19,6 +19,13 @@
 // another organization are ErrNotFound; seats and licences are never
 // exceeded.
 //
+// A member is a co-worker or a guest (Kind), decided when it joins: someone
+// whose email is outside the organization's Settings.Domains is a guest and
+// holds the catalog's guest role. Guests never invite. Changing Domains
+// later reclassifies nobody; SetKind does, explicitly and audited
+// (EventKindChanged): a guest made a co-worker keeps its role until
+// ChangeRole gives another, a co-worker made a guest takes the guest role.
+//
 // Can is the hot path: one store look-up and a bit test, no allocation on
 // memstore. Events reach the host's Dispatcher after commit, at least once.
 package membership

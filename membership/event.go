@@ -29,6 +29,7 @@ const (
 	EventLicenceUnassigned   = "licence.unassigned"
 	EventMemberDeactivated   = "member.deactivated"
 	EventMemberReactivated   = "member.reactivated"
+	EventKindChanged         = "member.kind_changed" // SetKind: co-worker or guest
 )
 
 // Event tells the host that something changed, after it committed: e.g. a

@@ -45,7 +45,9 @@ type NewMember struct {
 	// Workspaces gives workspace roles, by workspace ID.
 	Workspaces map[uuid.UUID]roles.Role
 	Licensed   bool
-	SSO        bool
+	// SSO marks a member who signs in through the host's SSO; it is always
+	// on where the organization's Settings.SSORequired is.
+	SSO bool
 }
 
 // RoleChange is one entry of ChangeRoles.
@@ -64,10 +66,15 @@ type MemberFilter struct {
 	LicensedOnly bool
 }
 
-// WorkspaceMember is a member with its role in one workspace.
+// WorkspaceMember is a member with its role in one workspace, as listed by
+// Service.WorkspaceMembers.
 type WorkspaceMember struct {
 	Member
 	WorkspaceRole roles.Role
+	// Implicit marks an owner or admin (an AllWorkspaces org role), who
+	// reaches every workspace with the top workspace role, with or without
+	// explicit access.
+	Implicit bool
 }
 
 // Access is what a permission check needs to know about one user in one

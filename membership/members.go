@@ -78,7 +78,7 @@ func (s *Service) admit(ctx context.Context, op *Op, by Member, nm NewMember) (M
 		}
 	}
 	m := Member{OrgID: op.Org.ID, UserID: nm.UserID, Email: nm.Email, Name: name, Role: a.Role,
-		Kind: kind, Grants: a.Grants, Licensed: nm.Licensed, SSO: nm.SSO, InvitedBy: by.UserID,
+		Kind: kind, Grants: a.Grants, Licensed: nm.Licensed, SSO: nm.SSO || op.Org.Settings.SSORequired, InvitedBy: by.UserID,
 		JoinedAt: op.Now, UpdatedAt: op.Now}
 	if err := s.st.InsertMember(ctx, m); err != nil {
 		return Member{}, err

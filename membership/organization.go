@@ -28,7 +28,9 @@ const (
 // Settings are an organization's policies.
 type Settings struct {
 	// Domains are the co-worker email domains (lower-case ASCII). Someone
-	// whose email is outside them is a guest. Empty: everyone is a co-worker.
+	// whose email is outside them joins as a guest. Empty: everyone is a
+	// co-worker. Changing Domains reclassifies no existing member: use
+	// Service.SetKind.
 	Domains []string
 	// GuestPolicy applies to people outside Domains; "" means GuestsAllowed.
 	GuestPolicy GuestPolicy
@@ -41,7 +43,10 @@ type Settings struct {
 	Licences int
 	// MembersMayInvite lets every co-worker member invite (guests never do).
 	MembersMayInvite bool
-	// SSORequired marks members who must sign in through the host's SSO.
+	// SSORequired: members sign in through the host's SSO. Every new
+	// member (added, invited or joined by link, and the creator) gets SSO
+	// on; turning it off for one member is an audited exception
+	// (Service.SetSSO). Turning SSORequired on changes no existing member.
 	SSORequired bool
 	// LinksDisabled turns shareable invite links off.
 	LinksDisabled bool

@@ -11,14 +11,31 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// CreateOrganization creates an organization with actor as its owner.
+// CreateOrganization creates an organization with actor as its owner. Like
+// every mutation, it reports its outcome to Options.Hooks.Mutation. It
+// returns ErrInvalidInput for a bad name, slug, settings or owner, and
+// ErrConflict when the slug is taken.
 func (s *Service) CreateOrganization(ctx context.Context, actor string, n NewOrganization) (Organization, error) {
 	const action = EventOrganizationCreated
 	org, owner, err := s.newOrganization(actor, n)
+	if err == nil {
+		err = s.createOrganization(ctx, actor, org, owner)
+	}
+	if s.hooks.Mutation != nil {
+		s.hooks.Mutation(action, err)
+	}
 	if err != nil {
 		return Organization{}, fmt.Errorf("%s: %w", action, err)
 	}
-	err = s.st.Transact(ctx, func(ctx context.Context) error {
+	s.afterCommit(ctx)
+	return org, nil
+}
+
+// createOrganization stores org with owner as its first member, and audits
+// it, in one transaction.
+func (s *Service) createOrganization(ctx context.Context, actor string, org Organization, owner Member) error {
+	const action = EventOrganizationCreated
+	return s.st.Transact(ctx, func(ctx context.Context) error {
 		if err := s.st.CreateOrganization(ctx, org); err != nil {
 			return err
 		}
@@ -29,11 +46,6 @@ func (s *Service) CreateOrganization(ctx context.Context, actor string, n NewOrg
 		return op.Record(ctx, Record{Action: action, Target: org.ID.String(), UserID: actor,
 			After: map[string]string{"name": org.Name, "slug": org.Slug, "owner": actor}})
 	})
-	if err != nil {
-		return Organization{}, fmt.Errorf("%s: %w", action, err)
-	}
-	s.afterCommit(ctx)
-	return org, nil
 }
 
 func (s *Service) newOrganization(actor string, n NewOrganization) (Organization, Member, error) {
@@ -64,7 +76,7 @@ func (s *Service) newOrganization(actor string, n NewOrganization) (Organization
 	now := s.clock.Now().UTC()
 	org := Organization{ID: newID(), Name: name, Slug: n.Slug, Settings: settings, CreatedAt: now, UpdatedAt: now}
 	owner := Member{OrgID: org.ID, UserID: actor, Email: n.OwnerEmail, Name: ownerName,
-		Role: s.cat.Owner().Name, Kind: KindCoworker, JoinedAt: now, UpdatedAt: now}
+		Role: s.cat.Owner().Name, Kind: KindCoworker, SSO: settings.SSORequired, JoinedAt: now, UpdatedAt: now}
 	return org, owner, nil
 }
 

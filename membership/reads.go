@@ -3,10 +3,14 @@ package membership
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
+	"golang.org/x/net/idna"
 )
 
 // reader loads the actor of a read: an active member of org. It returns
@@ -98,16 +102,23 @@ func (s *Service) checkFilter(f MemberFilter) error {
 	return nil
 }
 
-// WorkspaceMembers lists the members with explicit access to workspace ws,
-// with their role there, ordered by user ID. Owners and admins reach every
-// workspace without being listed. It needs the view-members permission or
-// the workspace's manage-people permission.
+// WorkspaceMembers lists the members who reach workspace ws, with their
+// role there, a page at a time: first the owners and admins (AllWorkspaces
+// org roles, highest rank first, each role by user ID), who reach every
+// workspace and are marked Implicit with the top workspace role they hold
+// there; then the other members with explicit access, by user ID. Everyone
+// is listed once. It needs the view-members permission or the workspace's
+// manage-people permission.
 func (s *Service) WorkspaceMembers(ctx context.Context, actor string, org, ws uuid.UUID, page storage.Page) ([]WorkspaceMember, string, error) {
 	m, err := s.reader(ctx, actor, org)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := checkID("workspace ID", ws); err != nil {
+		return nil, "", err
+	}
+	limit, err := page.Size()
+	if err != nil {
 		return nil, "", err
 	}
 	a, err := s.st.CheckAccess(ctx, org, m.UserID, ws)
@@ -121,19 +132,151 @@ func (s *Service) WorkspaceMembers(ctx context.Context, actor string, org, ws uu
 		!s.cat.WorkspacePerms(a.Role, a.Grants, a.WorkspaceRole).Has(roles.PermManagePeople) {
 		return nil, "", fmt.Errorf("%w: %q may not list workspace members", ErrForbidden, clip(actor))
 	}
-	rows, next, err := s.st.WorkspaceAccessList(ctx, org, ws, page)
+	return s.workspaceMembers(ctx, org, ws, page.After, limit)
+}
+
+// workspaceMembers lists a page of WorkspaceMembers in phases, each a
+// keyset list of the store: one per AllWorkspaces role, then ws's access
+// rows less the members already listed. The cursor holds the phase and
+// the last user ID of the list it is in, so every page follows the store's
+// own order, whatever its collation.
+func (s *Service) workspaceMembers(ctx context.Context, org, ws uuid.UUID, after string, limit int) ([]WorkspaceMember, string, error) {
+	var implicit []roles.RoleDef
+	for _, def := range s.cat.OrgRoles() {
+		if def.AllWorkspaces {
+			implicit = append(implicit, def)
+		}
+	}
+	slices.SortStableFunc(implicit, func(a, b roles.RoleDef) int { return b.Rank - a.Rank })
+	phase, key, err := decodePhase(after, len(implicit))
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]WorkspaceMember, 0, len(rows))
-	for _, r := range rows {
-		mem, err := s.st.Member(ctx, org, r.UserID)
-		if err != nil {
-			return nil, "", err
+	top := s.cat.TopWorkspaceRole().Name
+	out := make([]WorkspaceMember, 0, limit)
+	for phase <= len(implicit) && len(out) < limit {
+		page := storage.Page{Limit: limit - len(out)}
+		if key != "" {
+			page.After = storage.Cursor(key)
 		}
-		out = append(out, WorkspaceMember{Member: mem, WorkspaceRole: r.Role})
+		var users []string
+		var next string
+		if phase < len(implicit) {
+			var ms []Member
+			ms, next, err = s.st.Members(ctx, org, MemberFilter{Role: implicit[phase].Name}, page)
+			if err != nil {
+				return nil, "", err
+			}
+			for _, mem := range ms {
+				users = append(users, mem.UserID)
+				out = append(out, WorkspaceMember{Member: mem, WorkspaceRole: top, Implicit: true})
+			}
+		} else {
+			var rows []WorkspaceAccess
+			rows, next, err = s.st.WorkspaceAccessList(ctx, org, ws, page)
+			if err != nil {
+				return nil, "", err
+			}
+			for _, r := range rows {
+				users = append(users, r.UserID)
+				mem, err := s.st.Member(ctx, org, r.UserID)
+				if err != nil {
+					return nil, "", err
+				}
+				if def, err := s.cat.OrgRole(mem.Role); err == nil && def.AllWorkspaces {
+					continue // listed with the owners and admins
+				}
+				out = append(out, WorkspaceMember{Member: mem, WorkspaceRole: r.Role})
+			}
+		}
+		if next == "" || len(users) == 0 {
+			phase, key = phase+1, ""
+		} else {
+			key = users[len(users)-1]
+		}
 	}
-	return out, next, nil
+	if phase > len(implicit) {
+		return out, "", nil
+	}
+	return out, storage.Cursor(strconv.Itoa(phase) + ":" + key), nil
+}
+
+// decodePhase reads a workspaceMembers cursor: the phase, up to last, and
+// the key within it.
+func decodePhase(after string, last int) (int, string, error) {
+	if after == "" {
+		return 0, "", nil
+	}
+	k, err := storage.Page{After: after}.Key()
+	if err != nil {
+		return 0, "", err
+	}
+	p, key, ok := strings.Cut(k, ":")
+	phase, err := strconv.Atoi(p)
+	if !ok || err != nil || phase < 0 || phase > last {
+		return 0, "", storage.ErrInvalidCursor
+	}
+	return phase, key, nil
+}
+
+// MemberByEmail returns the member of org whose email is email ("does this
+// person already have an account here?"), comparing canonical forms as the
+// invite package does: ASCII letters of the local part in any case, the
+// domain in lower-case IDNA form. When several members share the address,
+// it returns the first by user ID. It needs the view-members permission
+// (ErrForbidden), returns ErrInvalidInput for a malformed address and
+// ErrNotFound when no member has it.
+func (s *Service) MemberByEmail(ctx context.Context, actor string, org uuid.UUID, email string) (Member, error) {
+	if _, err := s.readerWith(ctx, actor, org, roles.PermViewMembers); err != nil {
+		return Member{}, err
+	}
+	if err := checkEmail(email, false); err != nil {
+		return Member{}, err
+	}
+	key := emailKey(email)
+	at := strings.LastIndexByte(email, '@')
+	page := storage.Page{Limit: storage.MaxPageSize}
+	for {
+		ms, next, err := s.st.Members(ctx, org, MemberFilter{Prefix: email[:at+1]}, page)
+		if err != nil {
+			return Member{}, err
+		}
+		for _, m := range ms {
+			if m.Email != "" && emailKey(m.Email) == key {
+				return m, nil
+			}
+		}
+		if next == "" || len(ms) == 0 {
+			return Member{}, fmt.Errorf("no member with email %q: %w", clip(email), ErrNotFound)
+		}
+		page.After = next
+	}
+}
+
+// emailKey is the canonical form of an address: ASCII letters of the local
+// part lower-cased (nothing else folded) and the domain in lower-case IDNA
+// ASCII form, or lower-cased as is when IDNA refuses it.
+func emailKey(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return asciiLower(email)
+	}
+	domain := strings.TrimSuffix(email[at+1:], ".")
+	if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
+		domain = ascii
+	}
+	return asciiLower(email[:at]) + "@" + asciiLower(domain)
+}
+
+// asciiLower lower-cases ASCII letters only.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // MemberAccess lists userID's workspace roles. Members read their own;

@@ -27,8 +27,8 @@ func (systemClock) Now() time.Time { return time.Now() }
 // Hooks lets a host trace the Service without the core importing a tracing
 // library. Every field is optional.
 type Hooks struct {
-	// Mutation is called after each mutation with its action, organization
-	// and outcome (nil on success).
+	// Mutation is called after each mutation, creating an organization
+	// included, with its action and outcome (nil on success).
 	Mutation func(action string, err error)
 }
 

@@ -207,9 +207,10 @@ func testIsolation(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 		wms, _, err := a.svc.WorkspaceMembers(a.ctx, a.owner, a.org.ID, tn.wa.ID, storage.Page{})
 		is.NoErr(err)
-		is.Equal(len(wms), 2)
-		is.Equal(wms[0].UserID, "alice")
-		is.Equal(wms[1].UserID, "carol")
+		is.Equal(len(wms), 3) // the owner (implicit), alice and carol
+		is.Equal(wms[0].UserID, a.owner)
+		is.Equal(wms[1].UserID, "alice")
+		is.Equal(wms[2].UserID, "carol")
 	})
 
 	t.Run("TheSameUserInTwoOrganizationsIsTwoMemberships", func(t *testing.T) {

@@ -587,8 +587,8 @@ func testMembers(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 		wms, _, err := f.svc.WorkspaceMembers(f.ctx, f.owner, f.org.ID, a.ID, storage.Page{})
 		is.NoErr(err)
-		is.Equal(len(wms), 1) // only bob
-		is.Equal(wms[0].UserID, "bob")
+		is.Equal(len(wms), 2) // the owner (implicit) and bob
+		is.Equal(wms[1].UserID, "bob")
 		// Coming back does not restore the old access.
 		f.add(t, "alice", roles.OrgMember)
 		is.True(!f.can(t, "alice", a.ID, roles.PermView))

@@ -248,6 +248,7 @@ func testPagination(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 		f.add(t, "outsider", roles.OrgMember)
 		sort.Strings(want)
+		want = append([]string{f.owner}, want...) // owners and admins come first
 		var got []string
 		page := storage.Page{Limit: 4}
 		for {

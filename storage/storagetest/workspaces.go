@@ -186,7 +186,9 @@ func testWorkspaces(t *testing.T, newStore func(t *testing.T) Store) {
 				break
 			}
 		}
-		is.Equal(got, []string{"alice=admin", "carl=viewer"}) // by user ID, with their workspace roles
+		// The owner first (implicit, as every owner and admin), then explicit
+		// access by user ID, with the workspace roles.
+		is.Equal(got, []string{f.owner + "=admin", "alice=admin", "carl=viewer"})
 		_, _, err := f.svc.WorkspaceMembers(f.ctx, f.owner, f.org.ID, newID(), storage.Page{})
 		wantErr(t, err, membership.ErrNotFound)
 	})
