@@ -27,6 +27,7 @@ type invitationQueries struct {
 	insertSend, countSends, countSendsBy, deleteSends                        string
 	deleteOrgInvitations, deleteOrgLinks, deleteOrgSends                     string
 	sentInvitations, revokeSentInvitations, createdLinks, revokeCreatedLinks string
+	countPending                                                             string
 }
 
 func buildInvitationQueries(s *Store) invitationQueries {
@@ -62,10 +63,13 @@ WHERE org_id = ? AND id = ? AND revoked = ? AND (max_uses = 0 OR uses < max_uses
 		deleteOrgLinks:       `DELETE FROM roster_invite_links WHERE org_id = ?`,
 		deleteOrgSends:       `DELETE FROM roster_invite_sends WHERE org_id = ?`,
 
+		// The status is a literal, so that SQLite and PostgreSQL read the
+		// partial index of pending invitations.
+		countPending: `SELECT COUNT(*) FROM roster_invitations WHERE org_id = ? AND status = 'pending' AND expires_at > ?`,
 		sentInvitations: `SELECT id, email_key, role FROM roster_invitations
-WHERE org_id = ? AND invited_by = ? AND status = ? ORDER BY id`,
+WHERE org_id = ? AND status = 'pending' AND invited_by = ? ORDER BY id`,
 		revokeSentInvitations: `UPDATE roster_invitations SET status = ?, sealed_token = NULL, key_id = '', decided_at = ?, updated_at = ?
-WHERE org_id = ? AND invited_by = ? AND status = ?`,
+WHERE org_id = ? AND status = 'pending' AND invited_by = ?`,
 		createdLinks: `SELECT id, role FROM roster_invite_links WHERE org_id = ? AND created_by = ? AND revoked = ? ORDER BY id`,
 		revokeCreatedLinks: `UPDATE roster_invite_links SET revoked = ?, sealed_token = NULL, key_id = '', revoked_at = ?, updated_at = ?
 WHERE org_id = ? AND created_by = ? AND revoked = ?`,
@@ -76,7 +80,7 @@ WHERE org_id = ? AND created_by = ? AND revoked = ?`,
 		&q.insertLink, &q.selectLink, &q.linkByToken, &q.updateLink, &q.linkExists, &q.useLink, &q.listLinks,
 		&q.insertSend, &q.countSends, &q.countSendsBy, &q.deleteSends,
 		&q.deleteOrgInvitations, &q.deleteOrgLinks, &q.deleteOrgSends,
-		&q.sentInvitations, &q.revokeSentInvitations, &q.createdLinks, &q.revokeCreatedLinks,
+		&q.sentInvitations, &q.revokeSentInvitations, &q.createdLinks, &q.revokeCreatedLinks, &q.countPending,
 	} {
 		*p = s.sql(*p)
 	}

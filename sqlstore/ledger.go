@@ -14,7 +14,14 @@ import (
 // pending and whose ExpiresAt is after now, on the index of pending
 // invitations. An organization that does not exist has none.
 func (s *Store) CountPendingInvitations(ctx context.Context, org uuid.UUID, now time.Time) (int, error) {
-	return s.CountInvitations(ctx, org, invite.InvitationFilter{Statuses: []invite.Status{invite.StatusPending}, Now: now})
+	at := encTime(now)
+	return reread(ctx, s, func(c querier) (int, error) {
+		var n int
+		if err := c.QueryRowContext(ctx, s.iq.countPending, org, at).Scan(&n); err != nil {
+			return 0, s.translate(ctx, "count pending invitations", err)
+		}
+		return n, nil
+	})
 }
 
 // RevokeInvitesBy revokes, as of now, the pending invitations (whatever
@@ -35,7 +42,7 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 	err := s.Transact(ctx, func(ctx context.Context) error {
 		out = out[:0]
 		c := s.conn(ctx)
-		invs, err := list(ctx, s, c, op, s.iq.sentInvitations, []any{org, inviter, string(invite.StatusPending)},
+		invs, err := list(ctx, s, c, op, s.iq.sentInvitations, []any{org, inviter},
 			func(r scanner) (membership.RevokedInvite, error) {
 				var (
 					v    membership.RevokedInvite
@@ -52,7 +59,7 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 		}
 		if len(invs) > 0 {
 			if _, err := c.ExecContext(ctx, s.iq.revokeSentInvitations, string(invite.StatusRevoked), at, at,
-				org, inviter, string(invite.StatusPending)); err != nil {
+				org, inviter); err != nil {
 				return s.translate(ctx, op, err)
 			}
 		}

@@ -1,19 +1,25 @@
 package storagetest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
 )
 
 // testSeats checks the one seat rule: every path that admits someone or
 // changes the cap counts members plus pending invitations, the same way,
 // also under races.
 func testSeats(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("Store", func(t *testing.T) { testLedgerStore(t, newStore) })
 	t.Run("DirectAddCannotTakeAPendingInvitationsSeat", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
@@ -151,4 +157,186 @@ func testSeats(t *testing.T, newStore func(t *testing.T) Store) {
 func seatsUpdate(cur membership.Settings, seats int) membership.OrganizationUpdate {
 	cur.Seats = seats
 	return membership.OrganizationUpdate{Settings: &cur}
+}
+
+// testLedgerStore checks each sentence of membership.InvitationLedger's
+// contracts, and MemberFilter.ActiveOnly, on the raw store.
+func testLedgerStore(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("CountPendingInvitationsCountsThoseHoldingASeat", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o, other := rawOrg(t, ctx, st), rawOrg(t, ctx, st)
+		expired := rawInvitation(o.ID, "expired@example.com")
+		expired.ExpiresAt = start // not after now: expired
+		accepted := rawInvitation(o.ID, "accepted@example.com")
+		accepted.Status = invite.StatusAccepted
+		revoked := rawInvitation(o.ID, "revoked@example.com")
+		revoked.Status = invite.StatusRevoked
+		for _, inv := range []invite.Invitation{rawInvitation(o.ID, "a@example.com"), rawInvitation(o.ID, "b@example.com"),
+			expired, accepted, revoked, rawInvitation(other.ID, "a@example.com")} {
+			is.NoErr(ist.InsertInvitation(ctx, inv))
+		}
+		n, err := ist.CountPendingInvitations(ctx, o.ID, start)
+		is.NoErr(err)
+		is.Equal(n, 2)
+		n, err = ist.CountPendingInvitations(ctx, o.ID, start.Add(8*24*time.Hour))
+		is.NoErr(err)
+		is.Equal(n, 0) // all expired by then
+		n, err = ist.CountPendingInvitations(ctx, other.ID, start)
+		is.NoErr(err)
+		is.Equal(n, 1)
+		n, err = ist.CountPendingInvitations(ctx, newID(), start)
+		is.NoErr(err)
+		is.Equal(n, 0) // an organization that does not exist has none
+	})
+
+	t.Run("RevokeInvitesByRevokesOnlyWhatTheInviterSent", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o, other := rawOrg(t, ctx, st), rawOrg(t, ctx, st)
+		now := start.Add(time.Hour)
+		sentBy := func(org uuid.UUID, addr, by string, status invite.Status) invite.Invitation {
+			inv := rawInvitation(org, addr)
+			inv.InvitedBy, inv.Status = by, status
+			inv.SealedToken, inv.KeyID = []byte{1, 2, 3}, "k"
+			is.NoErr(ist.InsertInvitation(ctx, inv))
+			return inv
+		}
+		p1 := sentBy(o.ID, "p1@example.com", "adm", invite.StatusPending)
+		p2 := sentBy(o.ID, "p2@example.com", "adm", invite.StatusPending)
+		p2.ExpiresAt = start // expired, still stored pending: revoked too
+		is.NoErr(ist.UpdateInvitation(ctx, p2))
+		kept := []invite.Invitation{
+			sentBy(o.ID, "acc@example.com", "adm", invite.StatusAccepted),
+			sentBy(o.ID, "own@example.com", "owner", invite.StatusPending),
+			sentBy(other.ID, "p1@example.com", "adm", invite.StatusPending),
+		}
+		linkBy := func(org uuid.UUID, by string, revoked bool) invite.Link {
+			l := rawLink(org)
+			l.CreatedBy, l.SealedToken, l.KeyID = by, []byte{4, 5}, "k"
+			if revoked {
+				l.Revoked, l.RevokedAt = true, start
+			}
+			is.NoErr(ist.InsertLink(ctx, l))
+			return l
+		}
+		l1 := linkBy(o.ID, "adm", false)
+		keptLinks := []invite.Link{linkBy(o.ID, "adm", true), linkBy(o.ID, "owner", false), linkBy(other.ID, "adm", false)}
+
+		got, err := ist.RevokeInvitesBy(ctx, o.ID, "adm", now)
+		is.NoErr(err)
+		byID := []invite.Invitation{p1, p2}
+		if string(p2.ID[:]) < string(p1.ID[:]) {
+			byID = []invite.Invitation{p2, p1}
+		}
+		want := []membership.RevokedInvite{
+			{ID: byID[0].ID, EmailKey: byID[0].EmailKey, Role: roles.OrgMember},
+			{ID: byID[1].ID, EmailKey: byID[1].EmailKey, Role: roles.OrgMember},
+			{ID: l1.ID, Link: true, Role: roles.OrgMember},
+		}
+		is.Equal(got, want) // invitations, then links, each by ID
+
+		for _, inv := range []invite.Invitation{p1, p2} {
+			inv.Status, inv.DecidedAt, inv.UpdatedAt = invite.StatusRevoked, now, now
+			inv.SealedToken, inv.KeyID = nil, ""
+			sameInvitation(t, mustInvitation(t, ist, o.ID, inv.ID), inv)
+			byToken, err := ist.InvitationByTokenHash(ctx, inv.TokenHash)
+			is.NoErr(err) // the hash is kept: the token reads as revoked
+			is.Equal(byToken.ID, inv.ID)
+		}
+		for _, inv := range kept {
+			sameInvitation(t, mustInvitation(t, ist, inv.OrgID, inv.ID), inv)
+		}
+		l1.Revoked, l1.RevokedAt, l1.UpdatedAt = true, now, now
+		l1.SealedToken, l1.KeyID = nil, ""
+		stored, err := ist.Link(ctx, o.ID, l1.ID)
+		is.NoErr(err)
+		sameLink(t, stored, l1)
+		for _, l := range keptLinks {
+			stored, err := ist.Link(ctx, l.OrgID, l.ID)
+			is.NoErr(err)
+			sameLink(t, stored, l)
+		}
+		// The address is free for a new pending invitation.
+		is.NoErr(ist.InsertInvitation(ctx, rawInvitation(o.ID, p1.EmailKey)))
+		got, err = ist.RevokeInvitesBy(ctx, o.ID, "adm", now)
+		is.NoErr(err)
+		is.Equal(len(got), 0) // nothing left: not an error
+		got, err = ist.RevokeInvitesBy(ctx, newID(), "adm", now)
+		is.NoErr(err)
+		is.Equal(len(got), 0)
+	})
+
+	t.Run("RevokeInvitesByJoinsTheTransaction", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o := rawOrg(t, ctx, st)
+		inv := rawInvitation(o.ID, "p@example.com")
+		inv.InvitedBy = "adm"
+		is.NoErr(ist.InsertInvitation(ctx, inv))
+		errRollback := errors.New("roll back")
+		err := st.Transact(ctx, func(ctx context.Context) error {
+			got, err := ist.RevokeInvitesBy(ctx, o.ID, "adm", start)
+			is.NoErr(err)
+			is.Equal(len(got), 1)
+			n, err := ist.CountPendingInvitations(ctx, o.ID, start)
+			is.NoErr(err)
+			is.Equal(n, 0) // seen inside the transaction
+			return errRollback
+		})
+		is.True(errors.Is(err, errRollback))
+		sameInvitation(t, mustInvitation(t, ist, o.ID, inv.ID), inv) // rolled back
+	})
+
+	t.Run("CountMembersActiveOnlySkipsDeactivatedMembers", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		o := rawOrg(t, ctx, st)
+		for _, u := range []string{"a", "b", "c", "d"} {
+			m := rawMember(o.ID, u, roles.OrgMember)
+			m.Deactivated = u == "b" || u == "d"
+			if u == "d" {
+				m.Role = roles.OrgAdmin
+			}
+			is.NoErr(st.InsertMember(ctx, m))
+		}
+		count := func(f membership.MemberFilter) int {
+			n, err := st.CountMembers(ctx, o.ID, f)
+			is.NoErr(err)
+			return n
+		}
+		is.Equal(count(membership.MemberFilter{}), 4)
+		is.Equal(count(membership.MemberFilter{ActiveOnly: true}), 2)
+		is.Equal(count(membership.MemberFilter{ActiveOnly: true, Role: roles.OrgAdmin}), 0)
+		list, _, err := st.Members(ctx, o.ID, membership.MemberFilter{ActiveOnly: true}, storage.Page{})
+		is.NoErr(err)
+		is.Equal(len(list), 2)
+		is.Equal(list[0].UserID, "a")
+		is.Equal(list[1].UserID, "c")
+		// Deactivating and reactivating moves the count.
+		b, err := st.Member(ctx, o.ID, "b")
+		is.NoErr(err)
+		b.Deactivated = false
+		is.NoErr(st.UpdateMember(ctx, b))
+		is.Equal(count(membership.MemberFilter{ActiveOnly: true}), 3)
+		is.NoErr(st.DeleteMember(ctx, o.ID, "a"))
+		is.Equal(count(membership.MemberFilter{ActiveOnly: true}), 2)
+	})
+}
+
+// mustInvitation reads invitation id of org straight from the store.
+func mustInvitation(t *testing.T, ist invite.Store, org, id uuid.UUID) invite.Invitation {
+	t.Helper()
+	inv, err := ist.Invitation(t.Context(), org, id)
+	if err != nil {
+		t.Fatalf("store Invitation(%s): %v", id, err)
+	}
+	return inv
 }
