@@ -87,7 +87,8 @@ func (s *Service) OrganizationBySlug(ctx context.Context, slug string) (Organiza
 // needs the settings permission, and the billing permission to change
 // seats, licences or DeactivatedFreeSeat; seats cannot go below members
 // plus pending invitations, nor licences below licensed members
-// (ErrSeatLimit).
+// (ErrSeatLimit). Turning MembersMayInvite off revokes, in the same
+// transaction, what members who may then not invite had sent.
 func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid.UUID, u OrganizationUpdate) (Organization, error) {
 	var out Organization
 	err := s.Mutate(ctx, actor, org, EventOrganizationUpdated, func(ctx context.Context, op *Op) error {
@@ -138,7 +139,13 @@ func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid
 			return err
 		}
 		out = next
-		return op.Record(ctx, Record{Action: EventOrganizationUpdated, Target: org.String(), Before: before, After: after})
+		if err := op.Record(ctx, Record{Action: EventOrganizationUpdated, Target: org.String(), Before: before, After: after}); err != nil {
+			return err
+		}
+		if cur.MembersMayInvite && !nxt.MembersMayInvite {
+			return s.revokeSendersWhoMayNotInvite(ctx, op, next, EventOrganizationUpdated)
+		}
+		return nil
 	})
 	return out, err
 }

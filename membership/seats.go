@@ -3,6 +3,7 @@ package membership
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -57,6 +58,38 @@ func (s *Service) seatsTaken(ctx context.Context, org uuid.UUID, set Settings, n
 		return 0, err
 	}
 	return members + pending, nil
+}
+
+// revokeSendersWhoMayNotInvite revokes what every sender of op's
+// organization's invitations and links sent, when under settings next it
+// may no longer invite (members may invite no more, say).
+func (s *Service) revokeSendersWhoMayNotInvite(ctx context.Context, op *Op, next Organization, cause string) error {
+	l, ok := s.st.(InvitationLedger)
+	if !ok {
+		return nil
+	}
+	senders, err := l.InviteSenders(ctx, op.Org.ID)
+	if err != nil {
+		return err
+	}
+	slices.Sort(senders)
+	after := *op
+	after.Org = next
+	for _, id := range senders {
+		m, err := s.st.Member(ctx, op.Org.ID, id)
+		switch {
+		case err == nil:
+			if s.MayInvite(&after, m) == nil {
+				continue
+			}
+		case !isNotFound(err):
+			return err
+		}
+		if err := s.revokeInvitesOf(ctx, op, id, cause); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // revokeUnlessMayInvite revokes what m sent (see revokeInvitesOf) when m,

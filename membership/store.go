@@ -146,6 +146,12 @@ type InvitationLedger interface {
 	// invitations, then links, each ordered by ID. Revoking nothing (an
 	// organization that does not exist included) is not an error.
 	RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter string, now time.Time) ([]RevokedInvite, error)
+	// InviteSenders returns, each once and in no particular order, the
+	// user IDs that sent an invitation of org with Status pending
+	// (whatever its expiry) or created a link of org that is not revoked:
+	// those RevokeInvitesBy would revoke something of. An organization
+	// that does not exist has none.
+	InviteSenders(ctx context.Context, org uuid.UUID) ([]string, error)
 }
 
 // RevokedInvite is an invitation or an invite link that

@@ -88,3 +88,35 @@ func sortByID[T any](xs []T, key func(T) uuid.UUID) {
 		return bytes.Compare(ka[:], kb[:])
 	})
 }
+
+// InviteSenders returns, each once, the user IDs that sent a pending
+// invitation (whatever its expiry) or created a link that is not revoked,
+// by a scan of the organization's pending invitations and links. An
+// organization that does not exist has none.
+func (s *Store) InviteSenders(ctx context.Context, org uuid.UUID) ([]string, error) {
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	o := st.org(org)
+	if o == nil {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	o.pending.Ascend(func(r pendingRow) bool {
+		add(o.invitation(r.id).InvitedBy)
+		return true
+	})
+	o.links.Ascend(func(r linkRow) bool {
+		if !r.l.Revoked {
+			add(r.l.CreatedBy)
+		}
+		return true
+	})
+	return out, nil
+}

@@ -27,7 +27,7 @@ type invitationQueries struct {
 	insertSend, countSends, countSendsBy, deleteSends                        string
 	deleteOrgInvitations, deleteOrgLinks, deleteOrgSends                     string
 	sentInvitations, revokeSentInvitations, createdLinks, revokeCreatedLinks string
-	countPending                                                             string
+	countPending, inviteSenders                                              string
 }
 
 func buildInvitationQueries(s *Store) invitationQueries {
@@ -70,6 +70,8 @@ WHERE org_id = ? AND id = ? AND revoked = ? AND (max_uses = 0 OR uses < max_uses
 WHERE org_id = ? AND status = 'pending' AND invited_by = ? ORDER BY id`,
 		revokeSentInvitations: `UPDATE roster_invitations SET status = ?, sealed_token = NULL, key_id = '', decided_at = ?, updated_at = ?
 WHERE org_id = ? AND status = 'pending' AND invited_by = ?`,
+		inviteSenders: `SELECT invited_by FROM roster_invitations WHERE org_id = ? AND status = 'pending'
+UNION SELECT created_by FROM roster_invite_links WHERE org_id = ? AND revoked = ?`,
 		createdLinks: `SELECT id, role FROM roster_invite_links WHERE org_id = ? AND created_by = ? AND revoked = ? ORDER BY id`,
 		revokeCreatedLinks: `UPDATE roster_invite_links SET revoked = ?, sealed_token = NULL, key_id = '', revoked_at = ?, updated_at = ?
 WHERE org_id = ? AND created_by = ? AND revoked = ?`,
@@ -81,6 +83,7 @@ WHERE org_id = ? AND created_by = ? AND revoked = ?`,
 		&q.insertSend, &q.countSends, &q.countSendsBy, &q.deleteSends,
 		&q.deleteOrgInvitations, &q.deleteOrgLinks, &q.deleteOrgSends,
 		&q.sentInvitations, &q.revokeSentInvitations, &q.createdLinks, &q.revokeCreatedLinks, &q.countPending,
+		&q.inviteSenders,
 	} {
 		*p = s.sql(*p)
 	}

@@ -89,3 +89,19 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 	}
 	return out, nil
 }
+
+// InviteSenders returns, each once, the user IDs that sent a pending
+// invitation (whatever its expiry) or created a link that is not revoked,
+// in one UNION query. An organization that does not exist has none.
+func (s *Store) InviteSenders(ctx context.Context, org uuid.UUID) ([]string, error) {
+	const op = "invite senders"
+	return reread(ctx, s, func(c querier) ([]string, error) {
+		return list(ctx, s, c, op, s.iq.inviteSenders, []any{org, org, false}, func(r scanner) (string, error) {
+			var id string
+			if err := r.Scan(&id); err != nil {
+				return "", s.translate(ctx, op, err)
+			}
+			return id, nil
+		})
+	})
+}

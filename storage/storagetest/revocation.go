@@ -182,6 +182,24 @@ func testRevocation(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(err)
 	})
 
+	t.Run("TurningMembersMayInviteOffRevokesWhatMembersSent", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		s := setup(t, membership.Settings{MembersMayInvite: true}, "mem", roles.OrgMember, 0)
+		f := s.f
+		f.add(t, "adm", roles.OrgAdmin)
+		_, admTok := f.inviteAs(t, "adm", "dan@example.com", roles.OrgMember)
+		s.audited = f.audit(t)
+		set := f.org.Settings
+		set.MembersMayInvite = false
+		_, err := f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Settings: &set})
+		is.NoErr(err)
+		is.Equal(len(f.invitations(t, invite.StatusPending)), 2) // the owner's and the admin's
+		_, err = f.iv.Accept(f.ctx, admTok, verified("dan", "dan@example.com"))
+		is.NoErr(err) // an admin invites by role: untouched
+		revoked(t, s, f.owner, membership.EventOrganizationUpdated)
+	})
+
 	t.Run("ARefusedRemovalRevokesNothing", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -267,6 +268,44 @@ func testLedgerStore(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(err)
 		is.Equal(len(got), 0) // nothing left: not an error
 		got, err = ist.RevokeInvitesBy(ctx, newID(), "adm", now)
+		is.NoErr(err)
+		is.Equal(len(got), 0)
+	})
+
+	t.Run("InviteSendersNamesEachSenderOfALiveInviteOnce", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o, other := rawOrg(t, ctx, st), rawOrg(t, ctx, st)
+		for i, c := range []struct {
+			org    uuid.UUID
+			by     string
+			status invite.Status
+		}{
+			{o.ID, "a", invite.StatusPending}, {o.ID, "a", invite.StatusPending}, {o.ID, "b", invite.StatusAccepted},
+			{o.ID, "c", invite.StatusRevoked}, {other.ID, "d", invite.StatusPending},
+		} {
+			inv := rawInvitation(c.org, fmt.Sprintf("p%d@example.com", i))
+			inv.InvitedBy, inv.Status = c.by, c.status
+			is.NoErr(ist.InsertInvitation(ctx, inv))
+		}
+		expired := rawInvitation(o.ID, "expired@example.com")
+		expired.InvitedBy, expired.ExpiresAt = "e", start.Add(-time.Hour) // still stored pending
+		is.NoErr(ist.InsertInvitation(ctx, expired))
+		for _, c := range []struct {
+			by      string
+			revoked bool
+		}{{"a", false}, {"f", false}, {"g", true}} {
+			l := rawLink(o.ID)
+			l.CreatedBy, l.Revoked = c.by, c.revoked
+			is.NoErr(ist.InsertLink(ctx, l))
+		}
+		got, err := ist.InviteSenders(ctx, o.ID)
+		is.NoErr(err)
+		slices.Sort(got)
+		is.Equal(got, []string{"a", "e", "f"})
+		got, err = ist.InviteSenders(ctx, newID())
 		is.NoErr(err)
 		is.Equal(len(got), 0)
 	})
