@@ -72,6 +72,12 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 		if addr.Key != inv.EmailKey {
 			return fmt.Errorf("%w: the invitation is for another address", ErrEmailMismatch)
 		}
+		// Answered first: the seat it held is then free for its invitee.
+		inv.Status, inv.AcceptedBy, inv.DecidedAt, inv.UpdatedAt = StatusAccepted, in.UserID, o.Now, o.Now
+		inv.SealedToken, inv.KeyID = nil, ""
+		if err := s.st.UpdateInvitation(ctx, inv); err != nil {
+			return err
+		}
 		m, err := s.ms.Member(ctx, o.Org.ID, in.UserID)
 		existing := err == nil
 		switch {
@@ -87,11 +93,6 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 				return err
 			}
 		default:
-			return err
-		}
-		inv.Status, inv.AcceptedBy, inv.DecidedAt, inv.UpdatedAt = StatusAccepted, in.UserID, o.Now, o.Now
-		inv.SealedToken, inv.KeyID = nil, ""
-		if err := s.st.UpdateInvitation(ctx, inv); err != nil {
 			return err
 		}
 		r := invitationRecord(EventInvitationAccepted, inv, nil)

@@ -57,8 +57,12 @@
 //
 // # Limits, audit and delivery
 //
-// Seats count members plus pending invitations; daily quotas count
-// invitation emails per organization and per inviter. Every change and
+// Seats count members plus pending invitations, one way for every path
+// (see membership.Settings.Seats); daily quotas count invitation emails
+// per organization and per inviter. Invitations and links carry their
+// sender's authority: a sender who is removed, leaves, is deactivated or
+// loses the right to invite takes them along (revoked and audited in the
+// same transaction, their seats freed). Every change and
 // every refused attempt is audited in the same transaction. Emails are
 // written to the outbox with the invitation and sent after commit through
 // the host's Mailer (at least once, with an ID to drop duplicates); a

@@ -76,14 +76,17 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 			return usedUp
 		}
 		// A pending invitation of the same address already holds a seat;
-		// joining answers it.
+		// joining answers it, first, so that the seat is free for its
+		// invitee when Admit counts the seats.
 		inv, err := s.st.PendingInvitation(ctx, o.Org.ID, addr.Key)
 		invited := err == nil && inv.StatusAt(o.Now) == StatusPending
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if !invited {
-			if err := s.checkSeats(ctx, o, 1); err != nil {
+		if invited {
+			inv.Status, inv.AcceptedBy, inv.DecidedAt, inv.UpdatedAt = StatusAccepted, in.UserID, o.Now, o.Now
+			inv.SealedToken, inv.KeyID = nil, ""
+			if err := s.st.UpdateInvitation(ctx, inv); err != nil {
 				return err
 			}
 		}
@@ -104,11 +107,6 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 		}
 		l.Uses++
 		if invited {
-			inv.Status, inv.AcceptedBy, inv.DecidedAt, inv.UpdatedAt = StatusAccepted, in.UserID, o.Now, o.Now
-			inv.SealedToken, inv.KeyID = nil, ""
-			if err := s.st.UpdateInvitation(ctx, inv); err != nil {
-				return err
-			}
 			ir := invitationRecord(EventInvitationAccepted, inv, nil)
 			ir.UserID = in.UserID
 			ir.After["user"] = in.UserID

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
@@ -17,33 +16,10 @@ import (
 const quotaWindow = 24 * time.Hour
 
 // checkSeats returns ErrSeatLimit when extra more seats would exceed the
-// organization's: seats are counted as members plus pending (unexpired)
-// invitations.
+// organization's, counted by the membership package's one rule (see
+// membership.Op.CheckSeats): members plus pending (unexpired) invitations.
 func (s *Service) checkSeats(ctx context.Context, o *op, extra int) error {
-	seats := o.Org.Settings.Seats
-	if seats == 0 || extra == 0 {
-		return nil
-	}
-	taken, err := s.seatsTaken(ctx, o)
-	if err != nil {
-		return err
-	}
-	if taken+extra > seats {
-		return fmt.Errorf("%w: %d of %d seats are taken or invited, %d more asked", ErrSeatLimit, taken, seats, extra)
-	}
-	return nil
-}
-
-func (s *Service) seatsTaken(ctx context.Context, o *op) (int, error) {
-	members, err := s.ms.CountMembers(ctx, o.Org.ID, membership.MemberFilter{})
-	if err != nil {
-		return 0, err
-	}
-	pending, err := s.st.CountInvitations(ctx, o.Org.ID, InvitationFilter{Statuses: []Status{StatusPending}, Now: o.Now})
-	if err != nil {
-		return 0, err
-	}
-	return members + pending, nil
+	return o.CheckSeats(ctx, extra)
 }
 
 // spend counts n invitation emails against the organization's and the

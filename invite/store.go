@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/storage"
 )
 
@@ -26,6 +27,10 @@ import (
 // and sends.
 type Store interface {
 	storage.Transactor
+	// InvitationLedger counts the seats pending invitations hold and
+	// revokes what a member sent when it loses the right to invite; the
+	// membership Service calls it.
+	membership.InvitationLedger
 
 	// InsertInvitation inserts inv. It returns ErrNotFound when inv.OrgID
 	// does not exist, and ErrConflict when the ID or the TokenHash is taken,

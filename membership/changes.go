@@ -11,7 +11,9 @@ import (
 
 // ChangeRole gives a member another org role. The actor needs the
 // manage-members permission and the authority of Ceiling; the last active
-// owner cannot be demoted (ErrLastOwner).
+// owner cannot be demoted (ErrLastOwner). A member demoted below the right
+// to invite (see MayInvite) loses, in the same transaction, the pending
+// invitations and invite links it sent, as with RemoveMember.
 func (s *Service) ChangeRole(ctx context.Context, actor string, org uuid.UUID, userID string, role roles.Role) (Member, error) {
 	var out Member
 	err := s.Mutate(ctx, actor, org, EventRoleChanged, func(ctx context.Context, op *Op) error {
@@ -84,8 +86,11 @@ func (s *Service) changeRole(ctx context.Context, op *Op, userID string, role ro
 	if err := s.st.UpdateMember(ctx, t); err != nil {
 		return Member{}, err
 	}
-	return t, op.Record(ctx, Record{Action: EventRoleChanged, Target: t.UserID, UserID: t.UserID,
-		Before: map[string]string{"role": string(before)}, After: map[string]string{"role": string(role)}})
+	if err := op.Record(ctx, Record{Action: EventRoleChanged, Target: t.UserID, UserID: t.UserID,
+		Before: map[string]string{"role": string(before)}, After: map[string]string{"role": string(role)}}); err != nil {
+		return Member{}, err
+	}
+	return t, s.revokeUnlessMayInvite(ctx, op, t, EventRoleChanged)
 }
 
 // needsWorkspace returns ErrWorkspaceRequired when m would be left with no
@@ -107,6 +112,8 @@ func (s *Service) needsWorkspace(ctx context.Context, op *Op, m Member, except u
 // invite…). Every grant must be an org-scope permission of the catalog
 // (ErrInvalidRole) that the actor holds itself (ErrForbidden); a guest
 // cannot hold the invite grant, since guests never invite (ErrForbidden).
+// Taking away the right to invite revokes what the member sent, as
+// ChangeRole does.
 func (s *Service) SetGrants(ctx context.Context, actor string, org uuid.UUID, userID string, grants roles.PermSet) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventGrantsChanged, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.cat.CheckGrants(grants); err != nil {
@@ -244,8 +251,9 @@ func (s *Service) UnassignLicence(ctx context.Context, actor string, org uuid.UU
 }
 
 // Deactivate suspends a member: roles and access are kept, and every check
-// denies until Reactivate. The last active owner cannot be deactivated
-// (ErrLastOwner).
+// denies until Reactivate. The pending invitations and invite links it
+// sent are revoked, as with RemoveMember. The last active owner cannot be
+// deactivated (ErrLastOwner).
 func (s *Service) Deactivate(ctx context.Context, actor string, org uuid.UUID, userID string) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventMemberDeactivated, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.mayRemove(op, *t); err != nil {
@@ -260,11 +268,17 @@ func (s *Service) Deactivate(ctx context.Context, actor string, org uuid.UUID, u
 	})
 }
 
-// Reactivate lifts Deactivate.
+// Reactivate lifts Deactivate. Where deactivated members free their seats
+// (Settings.DeactivatedFreeSeat), it needs a free seat (ErrSeatLimit).
 func (s *Service) Reactivate(ctx context.Context, actor string, org uuid.UUID, userID string) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventMemberReactivated, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.mayRemove(op, *t); err != nil {
 			return Record{}, err
+		}
+		if t.Deactivated && op.Org.Settings.DeactivatedFreeSeat {
+			if err := op.CheckSeats(ctx, 1); err != nil {
+				return Record{}, err
+			}
 		}
 		r := flagRecord("deactivated", t.Deactivated, false)
 		t.Deactivated = false
@@ -306,7 +320,13 @@ func (s *Service) updateMember(ctx context.Context, actor string, org uuid.UUID,
 			return err
 		}
 		r.Action, r.Target, r.UserID = action, t.UserID, t.UserID
-		return op.Record(ctx, r)
+		if err := op.Record(ctx, r); err != nil {
+			return err
+		}
+		if t.Role != before.Role || t.Kind != before.Kind || t.Grants != before.Grants || t.Deactivated != before.Deactivated {
+			return s.revokeUnlessMayInvite(ctx, op, t, action)
+		}
+		return nil
 	})
 	return out, err
 }

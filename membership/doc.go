@@ -16,8 +16,9 @@
 // The invariants hold on every store and are proven by storagetest.Run: an
 // organization always keeps an active owner; owners and admins administer
 // every workspace; removing a member removes its access at once; IDs of
-// another organization are ErrNotFound; seats and licences are never
-// exceeded.
+// another organization are ErrNotFound; seats (members plus pending
+// invitations) and licences are never exceeded; a member who loses the
+// right to invite takes the invitations and links it sent along.
 //
 // A member is a co-worker or a guest (Kind), decided when it joins: someone
 // whose email is outside the organization's Settings.Domains is a guest and

@@ -64,6 +64,8 @@ type MemberFilter struct {
 	// Prefix matches the start of the email or the name, ignoring ASCII case.
 	Prefix       string
 	LicensedOnly bool
+	// ActiveOnly keeps the members that are not deactivated.
+	ActiveOnly bool
 }
 
 // WorkspaceMember is a member with its role in one workspace, as listed by

@@ -34,7 +34,9 @@ func (s *Service) AddMember(ctx context.Context, actor string, org uuid.UUID, nm
 // checked as it stands now: inviter must still be allowed to invite
 // (MayInvite) and to give everything in nm (Resolve). The invite package
 // calls it when an invitation or link is accepted, so an inviter who lost
-// authority since no longer grants it.
+// authority since no longer grants it. It needs a free seat (see
+// Op.CheckSeats): an invitation being accepted must be marked accepted
+// first, so that the seat it holds is free for its invitee.
 func (s *Service) Admit(ctx context.Context, op *Op, inviter string, nm NewMember) (Member, error) {
 	by, err := s.st.Member(ctx, op.Org.ID, inviter)
 	if err != nil {
@@ -69,7 +71,7 @@ func (s *Service) admit(ctx context.Context, op *Op, by Member, nm NewMember) (M
 	} else if !isNotFound(err) {
 		return Member{}, err
 	}
-	if err := s.checkSeat(ctx, op); err != nil {
+	if err := op.CheckSeats(ctx, 1); err != nil {
 		return Member{}, err
 	}
 	if nm.Licensed {
@@ -102,22 +104,6 @@ func sortedWorkspaces(m map[uuid.UUID]roles.Role) []uuid.UUID {
 	}
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	return ids
-}
-
-// checkSeat returns ErrSeatLimit when every seat of op's organization is
-// taken.
-func (s *Service) checkSeat(ctx context.Context, op *Op) error {
-	if op.Org.Settings.Seats == 0 {
-		return nil
-	}
-	n, err := s.st.CountMembers(ctx, op.Org.ID, MemberFilter{})
-	if err != nil {
-		return err
-	}
-	if n >= op.Org.Settings.Seats {
-		return fmt.Errorf("%w: all %d seats are taken", ErrSeatLimit, op.Org.Settings.Seats)
-	}
-	return nil
 }
 
 // checkLicence returns ErrSeatLimit when every licence of op's organization

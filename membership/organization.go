@@ -37,8 +37,16 @@ type Settings struct {
 	// RequireWorkspace: every member other than owners and admins keeps at
 	// least one workspace, from the invitation on.
 	RequireWorkspace bool
-	// Seats caps the number of members; 0 means no cap.
+	// Seats caps the seats taken: members plus pending (unexpired)
+	// invitations, deactivated members included unless DeactivatedFreeSeat;
+	// 0 means no cap. Every way in (AddMember, accepting an invitation,
+	// joining by link, Reactivate) and every change of the cap counts them
+	// the same way.
 	Seats int
+	// DeactivatedFreeSeat lets deactivated members give their seats up:
+	// they are then not counted against Seats, and Reactivate needs a free
+	// seat. By default (false) a deactivated member keeps its seat.
+	DeactivatedFreeSeat bool
 	// Licences caps the number of licensed members; 0 means no cap.
 	Licences int
 	// MembersMayInvite lets every co-worker member invite (guests never do).

@@ -99,8 +99,11 @@ func (s *Service) OrganizationBySlug(ctx context.Context, slug string) (Organiza
 }
 
 // UpdateOrganization changes an organization's name, slug or settings. It
-// needs the settings permission, and the billing permission to change seats
-// or licences, which cannot go below what is in use (ErrSeatLimit).
+// needs the settings permission, and the billing permission to change
+// seats, licences or DeactivatedFreeSeat; seats cannot go below members
+// plus pending invitations, nor licences below licensed members
+// (ErrSeatLimit). Turning MembersMayInvite off revokes, in the same
+// transaction, what members who may then not invite had sent.
 func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid.UUID, u OrganizationUpdate) (Organization, error) {
 	var out Organization
 	err := s.Mutate(ctx, actor, org, EventOrganizationUpdated, func(ctx context.Context, op *Op) error {
@@ -131,11 +134,11 @@ func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid
 			next.Settings = settings
 		}
 		cur, nxt := op.Org.Settings, next.Settings
-		if cur.Seats != nxt.Seats || cur.Licences != nxt.Licences {
+		if cur.Seats != nxt.Seats || cur.Licences != nxt.Licences || cur.DeactivatedFreeSeat != nxt.DeactivatedFreeSeat {
 			if err := op.Require(roles.PermBilling); err != nil {
 				return err
 			}
-			if err := s.checkCapacity(ctx, org, nxt); err != nil {
+			if err := s.checkCapacity(ctx, op, nxt); err != nil {
 				return err
 			}
 		}
@@ -151,20 +154,29 @@ func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid
 			return err
 		}
 		out = next
-		return op.Record(ctx, Record{Action: EventOrganizationUpdated, Target: org.String(), Before: before, After: after})
+		if err := op.Record(ctx, Record{Action: EventOrganizationUpdated, Target: org.String(), Before: before, After: after}); err != nil {
+			return err
+		}
+		if cur.MembersMayInvite && !nxt.MembersMayInvite {
+			return s.revokeSendersWhoMayNotInvite(ctx, op, next, EventOrganizationUpdated)
+		}
+		return nil
 	})
 	return out, err
 }
 
-// checkCapacity refuses seat or licence caps below what is in use.
-func (s *Service) checkCapacity(ctx context.Context, org uuid.UUID, set Settings) error {
+// checkCapacity refuses seat or licence caps below what is in use: seats
+// are counted as for every admission (see Op.CheckSeats), under the new
+// settings set.
+func (s *Service) checkCapacity(ctx context.Context, op *Op, set Settings) error {
+	org := op.Org.ID
 	if set.Seats > 0 {
-		n, err := s.st.CountMembers(ctx, org, MemberFilter{})
+		n, err := s.seatsTaken(ctx, org, set, op.Now)
 		if err != nil {
 			return err
 		}
 		if n > set.Seats {
-			return fmt.Errorf("%w: %d members exceed %d seats", ErrSeatLimit, n, set.Seats)
+			return fmt.Errorf("%w: %d seats taken or held by invitations exceed %d seats", ErrSeatLimit, n, set.Seats)
 		}
 	}
 	if set.Licences > 0 {
@@ -191,6 +203,7 @@ func diffSettings(before, after map[string]string, a, b Settings) {
 	diff(before, after, "require_workspace", strconv.FormatBool(a.RequireWorkspace), strconv.FormatBool(b.RequireWorkspace))
 	diff(before, after, "seats", strconv.Itoa(a.Seats), strconv.Itoa(b.Seats))
 	diff(before, after, "licences", strconv.Itoa(a.Licences), strconv.Itoa(b.Licences))
+	diff(before, after, "deactivated_free_seat", strconv.FormatBool(a.DeactivatedFreeSeat), strconv.FormatBool(b.DeactivatedFreeSeat))
 	diff(before, after, "members_may_invite", strconv.FormatBool(a.MembersMayInvite), strconv.FormatBool(b.MembersMayInvite))
 	diff(before, after, "sso_required", strconv.FormatBool(a.SSORequired), strconv.FormatBool(b.SSORequired))
 	diff(before, after, "links_disabled", strconv.FormatBool(a.LinksDisabled), strconv.FormatBool(b.LinksDisabled))

@@ -9,7 +9,9 @@ import (
 )
 
 // RemoveMember removes a member from the organization and, in the same
-// transaction, all its workspace access: the next check denies. Content the
+// transaction, all its workspace access (the next check denies) and the
+// pending invitations and invite links it sent (each audited as revoked;
+// the seats they held are free). Content the
 // member made belongs to the host, which learns of the removal through the
 // member.removed event. The last active owner cannot be removed
 // (ErrLastOwner).
@@ -35,8 +37,9 @@ func (s *Service) RemoveMembers(ctx context.Context, actor string, org uuid.UUID
 	})
 }
 
-// Leave removes userID from the organization at its own request. The last
-// active owner cannot leave (ErrLastOwner).
+// Leave removes userID from the organization at its own request, and
+// revokes what it sent, as RemoveMember does. The last active owner cannot
+// leave (ErrLastOwner).
 func (s *Service) Leave(ctx context.Context, userID string, org uuid.UUID) error {
 	return s.Mutate(ctx, userID, org, EventMemberLeft, func(ctx context.Context, op *Op) error {
 		op.Target(userID)
@@ -63,6 +66,9 @@ func (s *Service) remove(ctx context.Context, op *Op, userID, action string) err
 	if err := s.st.DeleteMember(ctx, op.Org.ID, userID); err != nil {
 		return err
 	}
-	return op.Record(ctx, Record{Action: action, Target: userID, UserID: userID,
-		Before: map[string]string{"role": string(t.Role), "kind": string(t.Kind)}})
+	if err := op.Record(ctx, Record{Action: action, Target: userID, UserID: userID,
+		Before: map[string]string{"role": string(t.Role), "kind": string(t.Kind)}}); err != nil {
+		return err
+	}
+	return s.revokeInvitesOf(ctx, op, userID, action)
 }

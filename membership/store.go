@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
 
@@ -118,4 +119,49 @@ type Store interface {
 	// Retry sets a message's NextAttempt and LastError after a failed
 	// delivery. A message already gone is not an error.
 	Retry(ctx context.Context, id uuid.UUID, next time.Time, lastErr string) error
+}
+
+// InvitationLedger is what the membership Service needs of a store's
+// invitations and invite links, which the invite package owns: seats held
+// by pending invitations, and revoking what a member sent when the member
+// loses the right to invite. invite.Store embeds it, so every store of
+// both packages implements it; the Service finds it on its Store by a type
+// assertion, and a Store without it has no invitations (none pending,
+// none to revoke).
+//
+// Both methods join the transaction carried by ctx, if any; the Service
+// calls them under the organization's lock (Store.LockOrganization).
+type InvitationLedger interface {
+	// CountPendingInvitations counts the invitations of org whose Status
+	// is pending and whose ExpiresAt is after now: those holding a seat.
+	// An organization that does not exist has none.
+	CountPendingInvitations(ctx context.Context, org uuid.UUID, now time.Time) (int, error)
+	// RevokeInvitesBy revokes, as of now, every invitation of org with
+	// Status pending (whatever its expiry) that inviter sent, and every
+	// link of org that inviter created and that is not revoked: an
+	// invitation's Status becomes revoked and its DecidedAt and UpdatedAt
+	// now; a link's Revoked becomes true and its RevokedAt and UpdatedAt
+	// now; the sealed token and key ID of both are cleared, the token hash
+	// kept (so the token reads as revoked). It returns what it revoked:
+	// invitations, then links, each ordered by ID. Revoking nothing (an
+	// organization that does not exist included) is not an error.
+	RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter string, now time.Time) ([]RevokedInvite, error)
+	// InviteSenders returns, each once and in no particular order, the
+	// user IDs that sent an invitation of org with Status pending
+	// (whatever its expiry) or created a link of org that is not revoked:
+	// those RevokeInvitesBy would revoke something of. An organization
+	// that does not exist has none.
+	InviteSenders(ctx context.Context, org uuid.UUID) ([]string, error)
+}
+
+// RevokedInvite is an invitation or an invite link that
+// InvitationLedger.RevokeInvitesBy revoked.
+type RevokedInvite struct {
+	ID uuid.UUID
+	// Link is true for an invite link, false for an email invitation.
+	Link bool
+	// EmailKey is the invitation's canonical address; "" for a link.
+	EmailKey string
+	// Role is the org role it would have given.
+	Role roles.Role
 }

@@ -35,9 +35,11 @@
 // access rows or audit events costs the same in an organization of a
 // thousand members as in one of a million, first page or last. Filters
 // other than one workspace scan until the page is full. Member counts by
-// role, by kind, of licensed members and in total are kept as counters, so
-// the seat and last-owner checks of every mutation cost O(1). Removing a
-// member costs O(its workspaces); removing a workspace, O(its members).
+// role, by kind, of licensed members, of active members and in total are
+// kept as counters, so the last-owner check of every mutation costs O(1)
+// and the seat check O(pending invitations). Removing a member costs O(its
+// workspaces) plus a scan of the organization's pending invitations and
+// links (to revoke those it sent); removing a workspace, O(its members).
 //
 // # Permission checks
 //

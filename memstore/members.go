@@ -126,7 +126,7 @@ func (s *Store) Members(ctx context.Context, org uuid.UUID, f membership.MemberF
 }
 
 // CountMembers counts the members of org that match f: in O(1) for no
-// filter or one of Role, Kind or LicensedOnly alone (the counts seat and
+// filter or one of Role, Kind, LicensedOnly or ActiveOnly alone (the counts seat and
 // owner checks need), by a scan otherwise. An organization that does not
 // exist has none.
 func (s *Store) CountMembers(ctx context.Context, org uuid.UUID, f membership.MemberFilter) (int, error) {
@@ -145,6 +145,8 @@ func (s *Store) CountMembers(ctx context.Context, org uuid.UUID, f membership.Me
 		return o.n.kind[f.Kind], nil
 	case membership.MemberFilter{LicensedOnly: true}:
 		return o.n.licensed, nil
+	case membership.MemberFilter{ActiveOnly: true}:
+		return o.n.active, nil
 	}
 	n := 0
 	if f.Workspace != uuid.Nil {
@@ -168,13 +170,14 @@ func (s *Store) CountMembers(ctx context.Context, org uuid.UUID, f membership.Me
 	return n, nil
 }
 
-// matches reports whether m passes f's Role, Kind, Prefix and LicensedOnly
-// (the caller handles Workspace).
+// matches reports whether m passes f's Role, Kind, Prefix, LicensedOnly
+// and ActiveOnly (the caller handles Workspace).
 func matches(f *membership.MemberFilter, m *membership.Member) bool {
 	switch {
 	case f.Role != "" && m.Role != f.Role,
 		f.Kind != "" && m.Kind != f.Kind,
-		f.LicensedOnly && !m.Licensed:
+		f.LicensedOnly && !m.Licensed,
+		f.ActiveOnly && m.Deactivated:
 		return false
 	case f.Prefix != "":
 		return hasPrefixFold(m.Email, f.Prefix) || hasPrefixFold(m.Name, f.Prefix)

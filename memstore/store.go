@@ -141,6 +141,7 @@ func (o *orgData) workspace(id uuid.UUID) *membership.Workspace {
 // mutation, so that they cost O(1) rather than a scan.
 type counts struct {
 	total    int
+	active   int // not deactivated
 	licensed int
 	role     map[roles.Role]int
 	kind     map[membership.Kind]int
@@ -158,6 +159,9 @@ func (c *counts) add(m *membership.Member, d int) {
 	}
 	if m.Licensed {
 		c.licensed += d
+	}
+	if !m.Deactivated {
+		c.active += d
 	}
 }
 

@@ -26,6 +26,8 @@ type invitationQueries struct {
 	listLinks                                                                string
 	insertSend, countSends, countSendsBy, deleteSends                        string
 	deleteOrgInvitations, deleteOrgLinks, deleteOrgSends                     string
+	sentInvitations, revokeSentInvitations, createdLinks, revokeCreatedLinks string
+	countPending, inviteSenders                                              string
 }
 
 func buildInvitationQueries(s *Store) invitationQueries {
@@ -60,6 +62,19 @@ WHERE org_id = ? AND id = ? AND revoked = ? AND (max_uses = 0 OR uses < max_uses
 		deleteOrgInvitations: `DELETE FROM roster_invitations WHERE org_id = ?`,
 		deleteOrgLinks:       `DELETE FROM roster_invite_links WHERE org_id = ?`,
 		deleteOrgSends:       `DELETE FROM roster_invite_sends WHERE org_id = ?`,
+
+		// The status is a literal, so that SQLite and PostgreSQL read the
+		// partial index of pending invitations.
+		countPending: `SELECT COUNT(*) FROM roster_invitations WHERE org_id = ? AND status = 'pending' AND expires_at > ?`,
+		sentInvitations: `SELECT id, email_key, role FROM roster_invitations
+WHERE org_id = ? AND status = 'pending' AND invited_by = ? ORDER BY id`,
+		revokeSentInvitations: `UPDATE roster_invitations SET status = ?, sealed_token = NULL, key_id = '', decided_at = ?, updated_at = ?
+WHERE org_id = ? AND status = 'pending' AND invited_by = ?`,
+		inviteSenders: `SELECT invited_by FROM roster_invitations WHERE org_id = ? AND status = 'pending'
+UNION SELECT created_by FROM roster_invite_links WHERE org_id = ? AND revoked = ?`,
+		createdLinks: `SELECT id, role FROM roster_invite_links WHERE org_id = ? AND created_by = ? AND revoked = ? ORDER BY id`,
+		revokeCreatedLinks: `UPDATE roster_invite_links SET revoked = ?, sealed_token = NULL, key_id = '', revoked_at = ?, updated_at = ?
+WHERE org_id = ? AND created_by = ? AND revoked = ?`,
 	}
 	for _, p := range []*string{
 		&q.insertInvitation, &q.selectInvitation, &q.invitationByToken, &q.pendingInvitation,
@@ -67,6 +82,8 @@ WHERE org_id = ? AND id = ? AND revoked = ? AND (max_uses = 0 OR uses < max_uses
 		&q.insertLink, &q.selectLink, &q.linkByToken, &q.updateLink, &q.linkExists, &q.useLink, &q.listLinks,
 		&q.insertSend, &q.countSends, &q.countSendsBy, &q.deleteSends,
 		&q.deleteOrgInvitations, &q.deleteOrgLinks, &q.deleteOrgSends,
+		&q.sentInvitations, &q.revokeSentInvitations, &q.createdLinks, &q.revokeCreatedLinks, &q.countPending,
+		&q.inviteSenders,
 	} {
 		*p = s.sql(*p)
 	}

@@ -136,6 +136,10 @@ func (s *Store) memberFilter(org uuid.UUID, f membership.MemberFilter) (string, 
 		b.WriteString(` AND m.licensed = ?`)
 		args = append(args, true)
 	}
+	if f.ActiveOnly {
+		b.WriteString(` AND m.deactivated = ?`)
+		args = append(args, false)
+	}
 	if f.Prefix != "" {
 		// Both keys are lower-cased in ASCII when written; comparing the
 		// first characters avoids LIKE and its escapes.

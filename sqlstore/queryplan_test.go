@@ -64,6 +64,14 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 			[]any{id, id, 50}, []string{"SEARCH roster_invitations USING COVERING INDEX roster_invitations_org (org_id=? AND id>?)"}},
 		"invitation by token": {st.iq.invitationByToken, []any{[]byte("x")},
 			[]string{"SEARCH roster_invitations USING INDEX roster_invitations_token (token_hash=?)"}},
+		// Bounded to the organization's invitations; which of its indexes
+		// SQLite picks depends on its statistics.
+		"pending invitations (seats)": {st.iq.countPending, []any{id, "2031"},
+			[]string{"SEARCH roster_invitations USING "}},
+		"invitations a member sent": {st.iq.sentInvitations, []any{id, "u"},
+			[]string{"SEARCH roster_invitations USING "}},
+		"links a member created": {st.iq.createdLinks, []any{id, "u", false},
+			[]string{"SEARCH roster_invite_links USING INDEX roster_invite_links_org (org_id=?)"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := plan(t, st, c.q, c.args...)

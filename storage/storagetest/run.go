@@ -40,4 +40,6 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newStore) })
 	t.Run("Invitations", func(t *testing.T) { testInvitations(t, newStore) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, newStore) })
+	t.Run("Seats", func(t *testing.T) { testSeats(t, newStore) })
+	t.Run("Revocation", func(t *testing.T) { testRevocation(t, newStore) })
 }

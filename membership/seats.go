@@ -1,0 +1,132 @@
+package membership
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Audit actions of what revokeInvitesOf revokes: the values of the invite
+// package's EventInvitationRevoked and EventLinkRevoked, so that a host
+// sees one action whoever revoked.
+const (
+	actionInvitationRevoked = "invitation.revoked"
+	actionLinkRevoked       = "link.revoked"
+)
+
+// CheckSeats returns ErrSeatLimit when n more seats would exceed op's
+// organization's Settings.Seats. Seats taken are counted one way for
+// every path: members (deactivated ones too, unless
+// Settings.DeactivatedFreeSeat) plus pending invitations that have not
+// expired. An invitation being accepted holds its invitee's seat: mark it
+// accepted before admitting the invitee, so the seat is not counted twice.
+func (op *Op) CheckSeats(ctx context.Context, n int) error {
+	return op.s.checkSeats(ctx, op.Org.ID, op.Org.Settings, op.Now, n)
+}
+
+func (s *Service) checkSeats(ctx context.Context, org uuid.UUID, set Settings, now time.Time, n int) error {
+	if set.Seats == 0 || n <= 0 {
+		return nil
+	}
+	taken, err := s.seatsTaken(ctx, org, set, now)
+	if err != nil {
+		return err
+	}
+	if taken+n > set.Seats {
+		return fmt.Errorf("%w: %d of %d seats are taken or held by invitations, %d more asked", ErrSeatLimit, taken, set.Seats, n)
+	}
+	return nil
+}
+
+// seatsTaken counts the seats of org taken under settings set at time now:
+// the one rule behind every seat check.
+func (s *Service) seatsTaken(ctx context.Context, org uuid.UUID, set Settings, now time.Time) (int, error) {
+	members, err := s.st.CountMembers(ctx, org, MemberFilter{ActiveOnly: set.DeactivatedFreeSeat})
+	if err != nil {
+		return 0, err
+	}
+	l, ok := s.st.(InvitationLedger)
+	if !ok {
+		return members, nil
+	}
+	pending, err := l.CountPendingInvitations(ctx, org, now)
+	if err != nil {
+		return 0, err
+	}
+	return members + pending, nil
+}
+
+// revokeSendersWhoMayNotInvite revokes what every sender of op's
+// organization's invitations and links sent, when under settings next it
+// may no longer invite (members may invite no more, say).
+func (s *Service) revokeSendersWhoMayNotInvite(ctx context.Context, op *Op, next Organization, cause string) error {
+	l, ok := s.st.(InvitationLedger)
+	if !ok {
+		return nil
+	}
+	senders, err := l.InviteSenders(ctx, op.Org.ID)
+	if err != nil {
+		return err
+	}
+	slices.Sort(senders)
+	after := *op
+	after.Org = next
+	for _, id := range senders {
+		m, err := s.st.Member(ctx, op.Org.ID, id)
+		switch {
+		case err == nil:
+			if s.MayInvite(&after, m) == nil {
+				continue
+			}
+		case !isNotFound(err):
+			return err
+		}
+		if err := s.revokeInvitesOf(ctx, op, id, cause); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// revokeUnlessMayInvite revokes what m sent (see revokeInvitesOf) when m,
+// as it now stands, may not invite: a change (cause) took the right away.
+func (s *Service) revokeUnlessMayInvite(ctx context.Context, op *Op, m Member, cause string) error {
+	if s.MayInvite(op, m) == nil {
+		return nil
+	}
+	return s.revokeInvitesOf(ctx, op, m.UserID, cause)
+}
+
+// revokeInvitesOf revokes, in op's transaction, the pending invitations
+// and the links that userID sent, since their authority is gone (cause is
+// the action that took it: member.removed, member.deactivated…). Each is
+// audited and announced as the invite package would revoke it; the seats
+// the invitations held are free again.
+func (s *Service) revokeInvitesOf(ctx context.Context, op *Op, userID, cause string) error {
+	l, ok := s.st.(InvitationLedger)
+	if !ok {
+		return nil
+	}
+	revoked, err := l.RevokeInvitesBy(ctx, op.Org.ID, userID, op.Now)
+	if err != nil {
+		return err
+	}
+	for _, r := range revoked {
+		rec := Record{Action: actionInvitationRevoked, Target: r.EmailKey, After: map[string]string{
+			"invitation": r.ID.String(), "email": r.EmailKey, "role": string(r.Role),
+			"invited_by": userID, "status": "revoked", "reason": cause}}
+		if r.Link {
+			rec = Record{Action: actionLinkRevoked, Target: r.ID.String(), After: map[string]string{
+				"link": r.ID.String(), "role": string(r.Role), "created_by": userID,
+				"revoked": strconv.FormatBool(true), "reason": cause}}
+		}
+		if err := op.Record(ctx, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/invite"
+	"github.com/rosterkit/roster/membership"
+)
+
+// CountPendingInvitations counts the invitations of org whose Status is
+// pending and whose ExpiresAt is after now, by a scan of the pending ones.
+// An organization that does not exist has none.
+func (s *Store) CountPendingInvitations(ctx context.Context, org uuid.UUID, now time.Time) (int, error) {
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	o := st.org(org)
+	if o == nil {
+		return 0, nil
+	}
+	n := 0
+	o.pending.Ascend(func(r pendingRow) bool {
+		if now.Before(o.invitation(r.id).ExpiresAt) {
+			n++
+		}
+		return true
+	})
+	return n, nil
+}
+
+// RevokeInvitesBy revokes, as of now, the pending invitations (whatever
+// their expiry) that inviter sent and the links it created that are not
+// revoked, and returns them: invitations, then links, each ordered by ID.
+// It clears their sealed tokens and keeps their token hashes. Revoking
+// nothing (an organization that does not exist included) is not an error.
+func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter string, now time.Time) ([]membership.RevokedInvite, error) {
+	var out []membership.RevokedInvite
+	err := s.write(ctx, func(t *tx) error {
+		o := t.st.org(org)
+		if o == nil {
+			return nil
+		}
+		var invs []*invite.Invitation
+		o.pending.Ascend(func(r pendingRow) bool {
+			if inv := o.invitation(r.id); inv.InvitedBy == inviter {
+				invs = append(invs, inv)
+			}
+			return true
+		})
+		sortByID(invs, func(inv *invite.Invitation) uuid.UUID { return inv.ID })
+		for _, old := range invs {
+			inv := cloneInvitation(*old)
+			inv.Status, inv.DecidedAt, inv.UpdatedAt = invite.StatusRevoked, now, now
+			inv.SealedToken, inv.KeyID = nil, ""
+			del(t, o.pending, pendingRow{emailKey: inv.EmailKey})
+			put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
+			out = append(out, membership.RevokedInvite{ID: inv.ID, EmailKey: inv.EmailKey, Role: inv.Role})
+		}
+		var links []*invite.Link
+		o.links.Ascend(func(r linkRow) bool {
+			if r.l.CreatedBy == inviter && !r.l.Revoked {
+				links = append(links, r.l)
+			}
+			return true
+		})
+		for _, old := range links {
+			l := cloneLink(*old)
+			l.Revoked, l.RevokedAt, l.UpdatedAt = true, now, now
+			l.SealedToken, l.KeyID = nil, ""
+			put(t, o.links, linkRow{id: l.ID, l: &l})
+			out = append(out, membership.RevokedInvite{ID: l.ID, Link: true, Role: l.Role})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sortByID sorts xs by the ID key returns, in byte order.
+func sortByID[T any](xs []T, key func(T) uuid.UUID) {
+	slices.SortFunc(xs, func(a, b T) int {
+		ka, kb := key(a), key(b)
+		return bytes.Compare(ka[:], kb[:])
+	})
+}
+
+// InviteSenders returns, each once, the user IDs that sent a pending
+// invitation (whatever its expiry) or created a link that is not revoked,
+// by a scan of the organization's pending invitations and links. An
+// organization that does not exist has none.
+func (s *Store) InviteSenders(ctx context.Context, org uuid.UUID) ([]string, error) {
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	o := st.org(org)
+	if o == nil {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	o.pending.Ascend(func(r pendingRow) bool {
+		add(o.invitation(r.id).InvitedBy)
+		return true
+	})
+	o.links.Ascend(func(r linkRow) bool {
+		if !r.l.Revoked {
+			add(r.l.CreatedBy)
+		}
+		return true
+	})
+	return out, nil
+}
