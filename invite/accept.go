@@ -149,10 +149,16 @@ func (s *Service) liveWorkspaces(ctx context.Context, org uuid.UUID, ws map[uuid
 	return out, nil
 }
 
-// Reject declines the invitation token opens. The token proves the
-// decliner received the invitation; no sign-in is needed. Errors:
-// ErrInvalidToken, ErrExpired, ErrRevoked, ErrAlreadyUsed, ErrRejected.
-func (s *Service) Reject(ctx context.Context, token string) error {
+// Reject declines the invitation token opens on behalf of in, the
+// signed-in invitee. As for Accept, in's email must be verified (unless
+// Options.AllowUnverifiedEmail) and have the invited address's canonical
+// key: a forwarded link does not let someone else decline. A refused
+// decline changes nothing and is audited as denied.
+//
+// Errors: ErrInvalidToken, ErrInvalidInput (a malformed user ID),
+// ErrExpired, ErrRevoked, ErrAlreadyUsed, ErrRejected, ErrEmailNotVerified,
+// ErrEmailMismatch.
+func (s *Service) Reject(ctx context.Context, token string, in Invitee) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
@@ -160,21 +166,36 @@ func (s *Service) Reject(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
 	}
+	if err := checkUserID(in.UserID); err != nil {
+		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
+	}
 	inv, err := s.invitationByToken(ctx, t)
+	if err == nil && in.Org != uuid.Nil && inv.OrgID != in.Org {
+		err = fmt.Errorf("%w: the token is for another organization", ErrInvalidToken)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
 	}
-	return s.mutate(ctx, "", inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
+	return s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
 		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
 			return err
+		}
+		addr, err := s.checkInvitee(in)
+		if err != nil {
+			return err
+		}
+		if addr.Key != inv.EmailKey {
+			return fmt.Errorf("%w: the invitation is for another address", ErrEmailMismatch)
 		}
 		inv.Status, inv.DecidedAt, inv.UpdatedAt = StatusRejected, o.Now, o.Now
 		inv.SealedToken, inv.KeyID = nil, ""
 		if err := s.st.UpdateInvitation(ctx, inv); err != nil {
 			return err
 		}
-		return o.RecordAs(ctx, "", invitationRecord(EventInvitationRejected, inv, nil))
+		r := invitationRecord(EventInvitationRejected, inv, nil)
+		r.After["user"] = in.UserID
+		return o.RecordAs(ctx, in.UserID, r)
 	})
 }
 

@@ -35,6 +35,10 @@
 //
 //	member, err := iv.Accept(ctx, token, invite.Invitee{UserID: "user-2", Email: "ann@acme.com", EmailVerified: true})
 //
+// Declining works the same way: Reject takes the signed-in user, whose
+// verified email must be the invited one, so a forwarded link does not
+// let a stranger decline.
+//
 // Pages should show on GET and accept on POST: mail scanners open links.
 //
 // # Links

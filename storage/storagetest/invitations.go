@@ -856,7 +856,7 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, invite.ErrRevoked)
 		_, err = f.iv.Preview(f.ctx, tok)
 		wantErr(t, err, invite.ErrRevoked)
-		wantErr(t, f.iv.Reject(f.ctx, tok), invite.ErrRevoked)
+		wantErr(t, f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")), invite.ErrRevoked)
 		_, _, err = f.iv.Resend(f.ctx, f.owner, f.org.ID, inv.ID)
 		wantErr(t, err, invite.ErrRevoked)
 		wantErr(t, f.iv.Revoke(f.ctx, f.owner, f.org.ID, inv.ID), invite.ErrRevoked)
@@ -874,11 +874,11 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		is := is.New(t)
 		f := newInviteFixture(t, newStore)
 		inv, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
-		is.NoErr(f.iv.Reject(f.ctx, tok))
+		is.NoErr(f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")))
 		is.Equal(f.stored(t, inv.ID).Status, invite.StatusRejected)
 		_, err := f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com"))
 		wantErr(t, err, invite.ErrRejected)
-		wantErr(t, f.iv.Reject(f.ctx, tok), invite.ErrRejected)
+		wantErr(t, f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")), invite.ErrRejected)
 		wantErr(t, f.iv.Revoke(f.ctx, f.owner, f.org.ID, inv.ID), invite.ErrRejected)
 		is.True(!f.isMember(t, "ann"))
 		is.True(slices.Contains(f.actions(t), invite.EventInvitationRejected))
@@ -897,7 +897,7 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, invite.ErrExpired)
 		_, err = f.iv.Preview(f.ctx, tok)
 		wantErr(t, err, invite.ErrExpired)
-		wantErr(t, f.iv.Reject(f.ctx, tok), invite.ErrExpired)
+		wantErr(t, f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")), invite.ErrExpired)
 		is.True(!f.isMember(t, "ann"))
 		is.Equal(len(f.invitations(t, invite.StatusExpired)), 1)
 		is.Equal(len(f.invitations(t, invite.StatusPending)), 0)
@@ -984,6 +984,52 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(m.UserID, "mike")
 	})
 
+	t.Run("DecliningNeedsTheVerifiedInvitedEmail", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore)
+		inv, tok := f.inviteOne(t, "Mike.Lee@Example.com", roles.OrgMember)
+		before := f.ivSnap(t)
+		for _, tc := range []struct {
+			in   invite.Invitee
+			want error
+		}{
+			{invite.Invitee{UserID: "mike", Email: "mike.lee@example.com"}, invite.ErrEmailNotVerified},
+			{verified("stranger", "stranger@example.com"), invite.ErrEmailMismatch}, // a forwarded link
+			{verified("mike", "mike.lee+x@example.com"), invite.ErrEmailMismatch},
+			{verified("mike", "mike.lee@exаmple.com"), invite.ErrEmailMismatch}, // Cyrillic а
+			{verified("mike", ""), invite.ErrEmailMismatch},
+			{verified("", "mike.lee@example.com"), invite.ErrInvalidInput},
+		} {
+			wantErr(t, f.iv.Reject(f.ctx, tok, tc.in), tc.want)
+		}
+		f.ivUnchanged(t, before)
+		is.Equal(f.stored(t, inv.ID).Status, invite.StatusPending)
+		denied := f.denied(t, invite.EventInvitationRejected)
+		is.True(len(denied) >= 2) // refused declines are audited
+		actors := map[string]bool{}
+		for _, e := range denied {
+			actors[e.Actor] = true
+		}
+		is.True(actors["stranger"]) // with who tried
+		// The invitee declines, and the invitation is over.
+		is.NoErr(f.iv.Reject(f.ctx, tok, verified("mike", "MIKE.LEE@example.COM")))
+		is.Equal(f.stored(t, inv.ID).Status, invite.StatusRejected)
+		_, err := f.iv.Accept(f.ctx, tok, verified("mike", "mike.lee@example.com"))
+		wantErr(t, err, invite.ErrRejected)
+	})
+
+	t.Run("ATokenOfAnotherOrganizationIsNotDeclined", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore)
+		inv, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
+		in := verified("ann", "ann@example.com")
+		in.Org = newID()
+		wantErr(t, f.iv.Reject(f.ctx, tok, in), invite.ErrInvalidToken)
+		is.Equal(f.stored(t, inv.ID).Status, invite.StatusPending)
+	})
+
 	t.Run("UnverifiedEmailsAreAcceptedOnlyWhenTheHostSaysSo", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
@@ -1037,7 +1083,7 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(f.iv.Revoke(f.ctx, f.owner, f.org.ID, a.ID))
 		_, err := f.iv.Accept(f.ctx, tb, verified("b", "b@example.com"))
 		is.NoErr(err)
-		is.NoErr(f.iv.Reject(f.ctx, td))
+		is.NoErr(f.iv.Reject(f.ctx, td, verified("d", "d@example.com")))
 		list := func(actor string, statuses []invite.Status, limit int) []uuid.UUID {
 			var out []uuid.UUID
 			page := storage.Page{Limit: limit}
@@ -1660,7 +1706,7 @@ func testInvitationAttacks(t *testing.T, newStore func(t *testing.T) Store) {
 			wantErr(t, err, invite.ErrInvalidToken)
 			_, err = iv.Join(f.ctx, bad, verified("ann", "ann@example.com"))
 			wantErr(t, err, invite.ErrInvalidToken)
-			wantErr(t, iv.Reject(f.ctx, bad), invite.ErrInvalidToken)
+			wantErr(t, iv.Reject(f.ctx, bad, verified("ann", "ann@example.com")), invite.ErrInvalidToken)
 			if n := counter.count(); n != 0 {
 				t.Fatalf("%s: %d store look-ups for a malformed token", name, n)
 			}
@@ -1681,7 +1727,7 @@ func testInvitationAttacks(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(err)
 		_, err = f.iv.Join(f.ctx, tok, verified("ann", "ann@example.com"))
 		wantErr(t, err, invite.ErrInvalidToken)
-		wantErr(t, f.iv.Reject(f.ctx, ltok), invite.ErrInvalidToken)
+		wantErr(t, f.iv.Reject(f.ctx, ltok, verified("ann", "ann@example.com")), invite.ErrInvalidToken)
 		is.True(!f.isMember(t, "ann"))
 		// Accept takes both kinds: one accept page serves both.
 		_, err = f.iv.Accept(f.ctx, ltok, verified("bob", "bob@example.com"))
