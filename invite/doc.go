@@ -18,7 +18,10 @@
 // bad entry, and nothing is saved or sent. Addresses are de-duplicated on a
 // canonical key (ASCII letters of the local part lower-cased, the domain in
 // lower-case IDNA form); an address with a pending invitation is invited
-// again with a fresh token, and a member's address is skipped.
+// again with a fresh token when the inviter may manage that invitation
+// (sent it, or manages members with at least its rank) and is otherwise
+// reported as AlreadyInvited and left alone; a member's address is
+// skipped.
 //
 // Who may invite: members holding the invite permission, by role or grant,
 // or every co-worker when the organization lets members invite; guests

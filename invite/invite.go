@@ -36,7 +36,13 @@ const (
 	Invited       Outcome = "invited"        // a new invitation was sent
 	Reinvited     Outcome = "reinvited"      // a pending one was refreshed and sent again
 	AlreadyMember Outcome = "already_member" // nothing sent
+	// AlreadyInvited: the address has a pending invitation the actor may
+	// not manage (see Resend); it is left as it is and nothing is sent.
+	AlreadyInvited Outcome = "already_invited"
 )
+
+// sends reports whether the outcome sends an invitation.
+func (o Outcome) sends() bool { return o == Invited || o == Reinvited }
 
 // Result reports an invitation request, one entry per distinct address, in
 // the order typed.
@@ -48,7 +54,8 @@ type Result struct {
 type AddressResult struct {
 	Address Address
 	Outcome Outcome
-	// Invitation is the invitation sent (zero for AlreadyMember).
+	// Invitation is the invitation sent (zero for AlreadyMember and
+	// AlreadyInvited).
 	Invitation Invitation
 	// Token and URL accept the invitation. They are secrets meant for the
 	// inviter only (to copy the URL); never log them.
@@ -60,7 +67,10 @@ type AddressResult struct {
 // transaction: all are invited or none. An address with a pending
 // invitation is re-invited: its token is replaced (the old one stops
 // working), its expiry extended and its role, workspaces and grants set to
-// req's. An address of a member is reported and skipped.
+// req's, if actor may manage that invitation (as for Resend: actor sent it,
+// or manages members with at least its rank); otherwise it is reported as
+// AlreadyInvited and left as it is. An address of a member is reported and
+// skipped.
 //
 // actor must be allowed to invite (the invite permission by role or grant,
 // or the org's "members may invite"; guests never) and to give everything
@@ -96,7 +106,7 @@ func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req R
 			if seat {
 				extraSeats++
 			}
-			if r.Outcome != AlreadyMember {
+			if r.Outcome.sends() {
 				sends++
 			}
 			res.Addresses = append(res.Addresses, r)
@@ -139,7 +149,10 @@ func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (Addr
 	seat := false
 	switch {
 	case err == nil:
-		if err := s.mayChange(o, inv.Role, inv.Grants); err != nil {
+		if err := s.mayManage(o, inv.InvitedBy, inv.Role, inv.Grants); errors.Is(err, ErrForbidden) {
+			r.Outcome = AlreadyInvited // someone else's: left as it is
+			return r, false, nil
+		} else if err != nil {
 			return r, false, err
 		}
 		r.Outcome = Reinvited
@@ -163,7 +176,7 @@ func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (Addr
 // send gives r's invitation a fresh token and expiry, saves it, audits it
 // and queues its email.
 func (s *Service) send(ctx context.Context, o *op, r *AddressResult) error {
-	if r.Outcome == AlreadyMember {
+	if !r.Outcome.sends() {
 		return nil
 	}
 	inv := &r.Invitation

@@ -1453,6 +1453,64 @@ func testInvitationAuthority(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 	})
 
+	t.Run("ReinvitingAnInvitationYouMayNotManageReportsItAlreadyInvited", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, ivSettings(membership.Settings{MembersMayInvite: true}))
+		w := f.workspace(t, "Design")
+		f.add(t, "mem", roles.OrgMember)
+		f.add(t, "adm", roles.OrgAdmin)
+		byOwner, ownerTok := f.inviteOne(t, "ann@example.com", roles.OrgMember, ws{w.ID, roles.WorkspaceContributor})
+		toOwner, _ := f.inviteOne(t, "olga@example.com", roles.OrgOwner)
+		byMem, _ := f.inviteAs(t, "mem", "max@example.com", roles.OrgMember)
+		wantSame := func(want invite.Invitation) {
+			t.Helper()
+			got := f.stored(t, want.ID)
+			is.Equal(got.InvitedBy, want.InvitedBy)
+			is.Equal(got.TokenHash, want.TokenHash)
+			is.Equal(workspaceRoles(got.Workspaces), workspaceRoles(want.Workspaces))
+			is.True(got.ExpiresAt.Equal(want.ExpiresAt))
+			is.Equal(got.Sends, want.Sends)
+			is.Equal(got.Role, want.Role)
+		}
+		f.clk.Advance(time.Hour)
+		for _, tc := range []struct {
+			name  string
+			actor string
+			addr  string
+			keep  invite.Invitation
+		}{
+			{"a member re-invites the owner's invitation", "mem", "Ann@Example.com", byOwner},
+			{"an admin re-invites an owner's invitation", "adm", "olga@example.com", toOwner},
+		} {
+			res, err := f.iv.Invite(f.ctx, tc.actor, f.org.ID, invite.Request{
+				Emails: tc.addr + ", new-" + tc.actor + "@example.com", Role: roles.OrgMember})
+			is.NoErr(err) // tc.name: the rest of the batch proceeds
+			is.Equal(len(res.Addresses), 2)
+			r := res.Addresses[0]
+			is.Equal(r.Outcome, invite.AlreadyInvited) // tc.name
+			is.Equal(r.Token, "")
+			is.Equal(r.URL, "")
+			is.Equal(r.Invitation.ID, uuid.Nil) // nothing about someone else's invitation
+			is.Equal(res.Addresses[1].Outcome, invite.Invited)
+			wantSame(tc.keep)
+		}
+		// The owner's token still works, with what the owner gave.
+		m, err := f.iv.Accept(f.ctx, ownerTok, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.Equal(m.InvitedBy, f.owner)
+		is.Equal(f.access(t, "ann")[w.ID], roles.WorkspaceContributor)
+		// Those who may manage an invitation still refresh it.
+		res, err := f.iv.Invite(f.ctx, "mem", f.org.ID, invite.Request{Emails: "max@example.com"})
+		is.NoErr(err)
+		is.Equal(res.Addresses[0].Outcome, invite.Reinvited) // their own
+		is.Equal(res.Addresses[0].Invitation.ID, byMem.ID)
+		res, err = f.iv.Invite(f.ctx, "adm", f.org.ID, invite.Request{Emails: "max@example.com"})
+		is.NoErr(err)
+		is.Equal(res.Addresses[0].Outcome, invite.Reinvited) // a manager of members of at least its rank
+		is.Equal(f.stored(t, byMem.ID).InvitedBy, "adm")
+	})
+
 	t.Run("ChangingAnInvitationNeedsItsSenderOrAManagerOfAtLeastItsRank", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
