@@ -44,6 +44,14 @@
 //
 // Pages should show on GET and accept on POST: mail scanners open links.
 //
+// # Host data
+//
+// An invitation (Request.Data) or a link (NewLink.Data) may carry a small,
+// bounded map of host data: Redeem (Accept with more detail) returns it to
+// the accept page, and the "invitation.accepted", "link.joined" and
+// "member.added" events carry it as "data.<key>", so that a host can share
+// a folder with the newcomer or redirect after accepting.
+//
 // # Links
 //
 // CreateLink makes a shareable link with a role, workspaces, a use cap,

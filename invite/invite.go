@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/hostdata"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
@@ -26,6 +27,30 @@ type Request struct {
 	Workspaces map[uuid.UUID]roles.Role
 	// Grants are extra org permissions (billing, API access…).
 	Grants roles.PermSet
+	// Data is host data the invitation carries to whoever accepts it: it
+	// comes back in Redeem's result and in the "invitation.accepted" and
+	// "member.added" events (as "data.<key>"), e.g. a folder to share with
+	// the newcomer or where to redirect after accepting. At most
+	// MaxDataKeys keys of 1 to MaxDataKeyLen ASCII letters, digits, '.',
+	// '_' or '-', each value at most MaxDataValueLen bytes of UTF-8
+	// (ErrInvalidInput otherwise). It is not secret from the invitee's
+	// host, and not put in the audit trail.
+	Data map[string]string
+}
+
+// Bounds of host data (Request.Data, NewLink.Data).
+const (
+	MaxDataKeys     = hostdata.MaxKeys
+	MaxDataKeyLen   = hostdata.MaxKeyLen
+	MaxDataValueLen = hostdata.MaxValueLen
+)
+
+// checkData refuses host data beyond the bounds with ErrInvalidInput.
+func checkData(d map[string]string) error {
+	if err := hostdata.Check(d); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidInput, err)
+	}
+	return nil
 }
 
 // Outcome says what an invitation request did for one address.
@@ -78,7 +103,8 @@ type AddressResult struct {
 // *BatchError (ErrInvalidEmail) naming each bad entry, ErrInvalidRole,
 // ErrNotFound (a workspace of another organization), ErrWorkspaceRequired,
 // ErrGuestsNotAllowed, ErrSeatLimit (members plus pending invitations would
-// exceed the seats), ErrRateLimited.
+// exceed the seats), ErrRateLimited, ErrInvalidInput (req.Data beyond its
+// bounds).
 func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req Request) (Result, error) {
 	if err := s.ready(); err != nil {
 		return Result{}, err
@@ -134,6 +160,9 @@ func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req R
 // seat reports whether it takes a seat not taken before.
 func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (AddressResult, bool, error) {
 	r := AddressResult{Address: a}
+	if err := checkData(req.Data); err != nil {
+		return r, false, err
+	}
 	as, kind, err := s.m.Resolve(ctx, o.Op, o.Actor, membership.Assignment{
 		Email: a.ASCII, Role: req.Role, Grants: req.Grants, Workspaces: req.Workspaces})
 	if err != nil {
@@ -168,7 +197,7 @@ func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (Addr
 		return r, false, err
 	}
 	inv.Role, inv.Kind, inv.Grants, inv.Workspaces = as.Role, kind, as.Grants, as.Workspaces
-	inv.InvitedBy = o.Actor.UserID
+	inv.InvitedBy, inv.Data = o.Actor.UserID, hostdata.Clone(req.Data)
 	r.Invitation = inv
 	return r, seat, nil
 }

@@ -80,6 +80,11 @@ func ivOn(st Store) ivOption {
 // ivOpts changes the invite Options.
 func ivOpts(fn func(o *invite.Options)) ivOption { return func(c *ivConfig) { fn(&c.opts) } }
 
+// ivRecorded gives the membership Service a recording dispatcher (f.disp).
+func ivRecorded() ivOption {
+	return func(c *ivConfig) { c.fixture = append(c.fixture, withRecorder()) }
+}
+
 // withMailer gives the Service a recording Mailer (f.mail) and defers
 // delivery to explicit DeliverMail calls.
 func withMailer() ivOption {
@@ -272,6 +277,23 @@ func workspaceRoles(m map[uuid.UUID]roles.Role) string {
 	return strings.Join(parts, ",")
 }
 
+// hostData returns host data at its bounds: the most keys, the longest
+// key, the longest value, and text a careless encoder would break.
+func hostData() map[string]string {
+	d := map[string]string{
+		strings.Repeat("k", invite.MaxDataKeyLen): strings.Repeat("é", invite.MaxDataValueLen/2),
+		"folder":      "0190b6d4-5e8f-7b3c-9d2a-1f4e6a8c0b2d",
+		"redirect.to": "/videos?tab=shared&x=\"quoted\"",
+		"empty":       "",
+		"json":        `{"a":[1,2]}`,
+		"emoji":       "🎬 \u0000 ok",
+	}
+	for i := len(d); i < invite.MaxDataKeys; i++ {
+		d[fmt.Sprintf("k%02d", i)] = fmt.Sprint(i)
+	}
+	return d
+}
+
 // randomHash returns 32 random bytes, as a token digest.
 func randomHash() []byte {
 	b := make([]byte, sha256.Size)
@@ -293,10 +315,11 @@ func rawInvitation(org uuid.UUID, addr string) invite.Invitation {
 func sameInvitation(t *testing.T, got, want invite.Invitation) {
 	t.Helper()
 	norm := func(inv invite.Invitation) string {
-		return fmt.Sprintf("%s|%s|%q|%q|%q|%s|%s|%s|%d|%q|%s|%x|%x|%q|%d|%q|%d|%d|%d|%d|%d",
+		return fmt.Sprintf("%s|%s|%q|%q|%q|%s|%s|%s|%d|%q|%s|%x|%x|%q|%d|%q|%d|%d|%d|%d|%d|%q",
 			inv.ID, inv.OrgID, inv.Email, inv.EmailKey, inv.Name, inv.Role, inv.Kind, workspaceRoles(inv.Workspaces),
 			inv.Grants, inv.InvitedBy, inv.Status, inv.TokenHash, inv.SealedToken, inv.KeyID, inv.Sends, inv.AcceptedBy,
-			inv.ExpiresAt.UnixNano(), inv.SentAt.UnixNano(), unixOrZero(inv.DecidedAt), inv.CreatedAt.UnixNano(), inv.UpdatedAt.UnixNano())
+			inv.ExpiresAt.UnixNano(), inv.SentAt.UnixNano(), unixOrZero(inv.DecidedAt), inv.CreatedAt.UnixNano(), inv.UpdatedAt.UnixNano(),
+			inv.Data)
 	}
 	if g, w := norm(got), norm(want); g != w {
 		t.Fatalf("invitation =\n%s\nwant\n%s", g, w)
@@ -339,6 +362,44 @@ func testInvitationStore(t *testing.T, newStore func(t *testing.T) Store) {
 		got, err = ist.PendingInvitation(ctx, o.ID, inv.EmailKey)
 		is.NoErr(err)
 		sameInvitation(t, got, inv)
+	})
+
+	t.Run("InvitationDataIsStoredAsGivenAndEmptyReadsAsNil", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o := rawOrg(t, ctx, st)
+		inv := rawInvitation(o.ID, "ann@example.com")
+		inv.Data = hostData()
+		is.NoErr(ist.InsertInvitation(ctx, inv))
+		got, err := ist.Invitation(ctx, o.ID, inv.ID)
+		is.NoErr(err)
+		sameInvitation(t, got, inv)
+		is.Equal(got.Data, inv.Data)
+		got, err = ist.InvitationByTokenHash(ctx, inv.TokenHash)
+		is.NoErr(err)
+		is.Equal(got.Data, inv.Data)
+		list := allInvitations(t, ctx, ist, o.ID, invite.InvitationFilter{})
+		is.Equal(len(list), 1)
+		is.Equal(list[0].Data, inv.Data)
+		// UpdateInvitation replaces it; an empty map reads back as nil.
+		inv.Data = map[string]string{"folder": "42"}
+		is.NoErr(ist.UpdateInvitation(ctx, inv))
+		got, err = ist.Invitation(ctx, o.ID, inv.ID)
+		is.NoErr(err)
+		is.Equal(got.Data, map[string]string{"folder": "42"})
+		inv.Data = map[string]string{}
+		is.NoErr(ist.UpdateInvitation(ctx, inv))
+		got, err = ist.Invitation(ctx, o.ID, inv.ID)
+		is.NoErr(err)
+		is.True(got.Data == nil)
+		none := rawInvitation(o.ID, "bob@example.com")
+		none.Data = map[string]string{}
+		is.NoErr(ist.InsertInvitation(ctx, none))
+		got, err = ist.Invitation(ctx, o.ID, none.ID)
+		is.NoErr(err)
+		is.True(got.Data == nil)
 	})
 
 	t.Run("StoreKeepsNoReferenceToWhatItIsGivenOrReturns", func(t *testing.T) {
@@ -1028,6 +1089,86 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		in.Org = newID()
 		wantErr(t, f.iv.Reject(f.ctx, tok, in), invite.ErrInvalidToken)
 		is.Equal(f.stored(t, inv.ID).Status, invite.StatusPending)
+	})
+
+	t.Run("InvitationDataReachesTheAcceptResultAndTheEvents", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, ivRecorded())
+		data := hostData()
+		res, err := f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "ann@example.com", Data: data})
+		is.NoErr(err)
+		r := res.Addresses[0]
+		is.Equal(r.Invitation.Data, data)
+		is.Equal(f.stored(t, r.Invitation.ID).Data, data)
+		data["folder"] = "changed by the caller afterwards"
+		is.True(f.stored(t, r.Invitation.ID).Data["folder"] != data["folder"]) // copied, not shared
+		want := hostData()
+		got, err := f.iv.Redeem(f.ctx, r.Token, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.Equal(got.Data, want)
+		is.Equal(got.Kind, invite.KindInvitation)
+		is.Equal(got.InvitationID, r.Invitation.ID)
+		is.Equal(got.Member.UserID, "ann")
+		is.True(!got.AlreadyMember)
+		for _, typ := range []string{invite.EventInvitationAccepted, membership.EventMemberAdded} {
+			if !eventually(func() bool {
+				for _, e := range f.disp.delivered(f.org.ID, typ) {
+					if e.UserID == "ann" {
+						return true
+					}
+				}
+				return false
+			}) {
+				t.Fatalf("no %s event about ann", typ)
+			}
+			for _, e := range f.disp.delivered(f.org.ID, typ) {
+				if e.UserID != "ann" {
+					continue
+				}
+				for k, v := range want {
+					is.Equal(e.Data["data."+k], v) // typ carries the host data
+				}
+			}
+		}
+		// The audit trail does not keep it.
+		for _, e := range f.audit(t) {
+			for k := range e.After {
+				is.True(!strings.HasPrefix(k, "data."))
+			}
+		}
+		// Inviting again replaces it with the new request's.
+		res, err = f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "bob@example.com", Data: map[string]string{"a": "1"}})
+		is.NoErr(err)
+		res, err = f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "bob@example.com"})
+		is.NoErr(err)
+		is.True(f.stored(t, res.Addresses[0].Invitation.ID).Data == nil)
+	})
+
+	t.Run("InvalidHostDataIsRefusedAndChangesNothing", func(t *testing.T) {
+		t.Parallel()
+		f := newInviteFixture(t, newStore)
+		tooMany := map[string]string{}
+		for i := range invite.MaxDataKeys + 1 {
+			tooMany[fmt.Sprintf("k%d", i)] = "v"
+		}
+		before := f.ivSnap(t)
+		for _, d := range map[string]map[string]string{
+			"too many keys":       tooMany,
+			"empty key":           {"": "v"},
+			"long key":            {strings.Repeat("k", invite.MaxDataKeyLen+1): "v"},
+			"key with a colon":    {"a:b": "v"},
+			"long value":          {"k": strings.Repeat("v", invite.MaxDataValueLen+1)},
+			"invalid UTF-8 value": {"k": "\xff"},
+		} {
+			_, err := f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "ann@example.com", Data: d})
+			wantErr(t, err, invite.ErrInvalidInput)
+			_, _, err = f.iv.CreateLink(f.ctx, f.owner, f.org.ID, invite.NewLink{Data: d})
+			wantErr(t, err, invite.ErrInvalidInput)
+			_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "ann", Email: "ann@example.com", Data: d})
+			wantErr(t, err, membership.ErrInvalidInput)
+		}
+		f.ivUnchanged(t, before)
 	})
 
 	t.Run("UnverifiedEmailsAreAcceptedOnlyWhenTheHostSaysSo", func(t *testing.T) {
