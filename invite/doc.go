@@ -70,6 +70,18 @@
 // (InvitationURL, LinkURL). Tokens never appear in errors, logs, audit
 // events or host events.
 //
+// No usable token is at rest, with or without a Key. An invitation email
+// waits in the outbox without its token: with a Key, delivery unseals the
+// token from the invitation; without one, the email holds the token sealed
+// with a random key the Service makes at New and keeps in memory only, so
+// a database backup opens nothing. When the email is delivered by a
+// process that does not hold that key (another worker, or after a
+// restart), delivery gives the invitation a fresh token in a short
+// transaction (audited as "invitation.reissued", expiry unchanged) and
+// mails that one: no email is lost, and the token Invite returned stops
+// working. Hosts that hand out the returned token or URL themselves and
+// deliver from another process should configure a Key.
+//
 // # Limits, audit and delivery
 //
 // Seats count members plus pending invitations; daily quotas count

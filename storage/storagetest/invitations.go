@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -2230,6 +2232,61 @@ func testInvitationDelivery(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(len(mails), 1) // the superseded and the revoked ones are dropped
 		is.Equal(mails[0].Token, tok2)
 		is.True(mails[0].Resent)
+	})
+
+	t.Run("WithoutAKeyAnUndeliveredMailHoldsNoUsableToken", func(t *testing.T) {
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, withMailer()) // no Key
+		inv, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
+		f.mail.setFail(true)
+		_, err := f.iv.DeliverMail(f.ctx)
+		is.NoErr(err)
+		is.Equal(len(f.mail.sent(f.org.ID)), 0) // the mail server is down: the mail waits
+		f.clk.Advance(2 * time.Second)          // past its backoff
+		msgs, err := f.st.Claim(f.ctx, membership.ChannelMail, f.clk.Now(), time.Minute, 500)
+		is.NoErr(err)
+		found := false
+		for _, m := range msgs {
+			if m.OrgID != f.org.ID {
+				continue
+			}
+			found = true
+			p := string(m.Payload)
+			is.True(!strings.Contains(p, tok[5:])) // not the token
+			is.True(!strings.Contains(p, base64.StdEncoding.EncodeToString([]byte(tok))[8:40]))
+			var fields map[string]any
+			is.NoErr(json.Unmarshal(m.Payload, &fields))
+			for _, v := range fields {
+				if str, ok := v.(string); ok {
+					_, err := invite.ParseToken(str)
+					is.True(err != nil) // nor any token at all
+				}
+			}
+		}
+		is.True(found)
+		// Another process (a restart, a worker) delivers it: the mail is not
+		// lost, and the token it carries accepts.
+		f.clk.Advance(time.Minute + time.Second) // past the claim's lease
+		other := &mailbox{}
+		iv2 := invite.New(f.ist, f.svc, invite.Options{Mailer: other, DeferDelivery: true,
+			BaseURL: "https://app.example.com/invite/"})
+		_, err = iv2.DeliverMail(f.ctx)
+		is.NoErr(err)
+		mails := other.sent(f.org.ID)
+		is.Equal(len(mails), 1)
+		is.Equal(mails[0].InvitationID, inv.ID)
+		is.True(mails[0].Token != "")
+		is.True(slices.Contains(f.actions(t), invite.EventInvitationReissued)) // audited
+		is.True(f.stored(t, inv.ID).ExpiresAt.Equal(inv.ExpiresAt))            // the expiry is kept
+		f.mail.setFail(false)
+		f.clk.Advance(time.Hour)
+		_, err = f.iv.DeliverMail(f.ctx)
+		is.NoErr(err)
+		is.Equal(len(f.mail.sent(f.org.ID)), 0) // sent once
+		_, err = f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com"))
+		wantErr(t, err, invite.ErrInvalidToken) // the token replaced at delivery
+		_, err = f.iv.Accept(f.ctx, mails[0].Token, verified("ann", "ann@example.com"))
+		is.NoErr(err)
 	})
 
 	t.Run("WithAKeyTheOutboxHoldsNoToken", func(t *testing.T) {
