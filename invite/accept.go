@@ -26,6 +26,45 @@ type Invitee struct {
 	Org uuid.UUID
 }
 
+// Acceptance is what Redeem did: the membership, what admitted it, and the
+// host data that came with it.
+type Acceptance struct {
+	// Member is the membership, new or (AlreadyMember) as it was.
+	Member membership.Member
+	// AlreadyMember is true when the user was a member before and kept
+	// their membership unchanged.
+	AlreadyMember bool
+	// Kind says whether an invitation (InvitationID) or a link (LinkID)
+	// admitted the user.
+	Kind         TokenKind
+	InvitationID uuid.UUID
+	LinkID       uuid.UUID
+	// Data is the host data of the invitation or link (Request.Data,
+	// NewLink.Data); nil when it carried none.
+	Data map[string]string
+}
+
+// Redeem is Accept, returning with the membership what admitted it and
+// the host data the invitation or link carried, so that the host can act
+// on it (share a folder, redirect) right away. It takes both token kinds
+// and returns the errors of Accept and Join.
+func (s *Service) Redeem(ctx context.Context, token string, in Invitee) (Acceptance, error) {
+	if err := s.ready(); err != nil {
+		return Acceptance{}, err
+	}
+	t, err := ParseToken(token)
+	if err != nil {
+		return Acceptance{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
+	}
+	if err := checkUserID(in.UserID); err != nil {
+		return Acceptance{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
+	}
+	if t.Kind == KindLink {
+		return s.join(ctx, t, in)
+	}
+	return s.accept(ctx, t, in)
+}
+
 // Accept accepts the invitation token opens on behalf of in (a link token
 // is passed to Join). In one transaction, it marks the invitation accepted,
 // adds the member with the invitation's role, workspace roles and grants,
@@ -38,28 +77,23 @@ type Invitee struct {
 // ErrRejected, ErrEmailNotVerified, ErrEmailMismatch (in's email does not
 // have the invitation's canonical key), ErrForbidden, ErrSeatLimit,
 // ErrGuestsNotAllowed, ErrWorkspaceRequired.
+//
+// Redeem does the same and also returns the host data the invitation
+// carried.
 func (s *Service) Accept(ctx context.Context, token string, in Invitee) (membership.Member, error) {
-	if err := s.ready(); err != nil {
-		return membership.Member{}, err
-	}
-	t, err := ParseToken(token)
-	if err != nil {
-		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
-	}
-	if err := checkUserID(in.UserID); err != nil {
-		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
-	}
-	if t.Kind == KindLink {
-		return s.join(ctx, t, in)
-	}
+	a, err := s.Redeem(ctx, token, in)
+	return a.Member, err
+}
+
+func (s *Service) accept(ctx context.Context, t Token, in Invitee) (Acceptance, error) {
 	inv, err := s.invitationByToken(ctx, t)
 	if err == nil && in.Org != uuid.Nil && inv.OrgID != in.Org {
 		err = fmt.Errorf("%w: the token is for another organization", ErrInvalidToken)
 	}
 	if err != nil {
-		return membership.Member{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
+		return Acceptance{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
 	}
-	var out membership.Member
+	var out Acceptance
 	err = s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationAccepted, func(ctx context.Context, o *op) error {
 		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
@@ -88,7 +122,7 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 				return err
 			}
 			m, err = s.m.Admit(ctx, o.Op, inv.InvitedBy, membership.NewMember{UserID: in.UserID,
-				Email: addr.ASCII, Name: in.Name, Role: inv.Role, Grants: inv.Grants, Workspaces: ws})
+				Email: addr.ASCII, Name: in.Name, Role: inv.Role, Grants: inv.Grants, Workspaces: ws, Data: inv.Data})
 			if err != nil {
 				return err
 			}
@@ -96,15 +130,18 @@ func (s *Service) Accept(ctx context.Context, token string, in Invitee) (members
 			return err
 		}
 		r := invitationRecord(EventInvitationAccepted, inv, nil)
-		r.UserID = in.UserID
+		r.UserID, r.Data = in.UserID, inv.Data
 		r.After["user"] = in.UserID
 		if existing {
 			r.After["already_member"] = "true"
 		}
-		out = m
+		out = Acceptance{Member: m, AlreadyMember: existing, Kind: KindInvitation, InvitationID: inv.ID, Data: inv.Data}
 		return o.RecordAs(ctx, in.UserID, r)
 	})
-	return out, err
+	if err != nil {
+		return Acceptance{}, err
+	}
+	return out, nil
 }
 
 // checkUserID refuses a user ID no membership could have, before anything
@@ -142,10 +179,16 @@ func (s *Service) liveWorkspaces(ctx context.Context, org uuid.UUID, ws map[uuid
 	return out, nil
 }
 
-// Reject declines the invitation token opens. The token proves the
-// decliner received the invitation; no sign-in is needed. Errors:
-// ErrInvalidToken, ErrExpired, ErrRevoked, ErrAlreadyUsed, ErrRejected.
-func (s *Service) Reject(ctx context.Context, token string) error {
+// Reject declines the invitation token opens on behalf of in, the
+// signed-in invitee. As for Accept, in's email must be verified (unless
+// Options.AllowUnverifiedEmail) and have the invited address's canonical
+// key: a forwarded link does not let someone else decline. A refused
+// decline changes nothing and is audited as denied.
+//
+// Errors: ErrInvalidToken, ErrInvalidInput (a malformed user ID),
+// ErrExpired, ErrRevoked, ErrAlreadyUsed, ErrRejected, ErrEmailNotVerified,
+// ErrEmailMismatch.
+func (s *Service) Reject(ctx context.Context, token string, in Invitee) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
@@ -153,21 +196,36 @@ func (s *Service) Reject(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
 	}
+	if err := checkUserID(in.UserID); err != nil {
+		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
+	}
 	inv, err := s.invitationByToken(ctx, t)
+	if err == nil && in.Org != uuid.Nil && inv.OrgID != in.Org {
+		err = fmt.Errorf("%w: the token is for another organization", ErrInvalidToken)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
 	}
-	return s.mutate(ctx, "", inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
+	return s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
 		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
 			return err
+		}
+		addr, err := s.checkInvitee(in)
+		if err != nil {
+			return err
+		}
+		if addr.Key != inv.EmailKey {
+			return fmt.Errorf("%w: the invitation is for another address", ErrEmailMismatch)
 		}
 		inv.Status, inv.DecidedAt, inv.UpdatedAt = StatusRejected, o.Now, o.Now
 		inv.SealedToken, inv.KeyID = nil, ""
 		if err := s.st.UpdateInvitation(ctx, inv); err != nil {
 			return err
 		}
-		return o.RecordAs(ctx, "", invitationRecord(EventInvitationRejected, inv, nil))
+		r := invitationRecord(EventInvitationRejected, inv, nil)
+		r.After["user"] = in.UserID
+		return o.RecordAs(ctx, in.UserID, r)
 	})
 }
 

@@ -14,15 +14,22 @@ import (
 // membership.ChannelMail.
 const TopicInvitation = "invitation"
 
-// mailPayload is what the outbox keeps of an invitation email. With a key
-// it holds no secret: the token is unsealed from the invitation at
-// delivery. Without one, the token itself waits in the outbox until sent.
+// mailPayload is what the outbox keeps of an invitation email. It holds no
+// usable token: with a key the token is unsealed from the invitation at
+// delivery; without one, Sealed is the token sealed with the Service's
+// in-memory mail key, and an email that key cannot open gets a fresh
+// token (see reissue). Token is read only from emails queued by earlier
+// versions, which kept the token itself.
 type mailPayload struct {
 	Invitation uuid.UUID `json:"invitation"`
 	Hash       []byte    `json:"hash"`
+	Sealed     []byte    `json:"sealed,omitempty"`
 	Token      string    `json:"token,omitempty"`
 	Resent     bool      `json:"resent,omitempty"`
 }
+
+// mailKeyID names the in-memory key of queued emails.
+const mailKeyID = "outbox"
 
 // queueMail writes the email of inv, carrying tok, to the outbox in o's
 // transaction. Without a Mailer nothing is queued.
@@ -32,7 +39,11 @@ func (s *Service) queueMail(ctx context.Context, o *op, inv Invitation, tok stri
 	}
 	p := mailPayload{Invitation: inv.ID, Hash: inv.TokenHash, Resent: resent}
 	if len(inv.SealedToken) == 0 {
-		p.Token = tok
+		sealed, _, err := s.mailKeys.seal(s.opts.Rand, KindInvitation, inv.ID, tok)
+		if err != nil {
+			return err
+		}
+		p.Sealed = sealed
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
@@ -56,9 +67,9 @@ func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 	if s.opts.Mailer == nil {
 		return 0, nil
 	}
-	sent := 0
-	_, err := s.m.Relay(ctx, membership.ChannelMail, func(ctx context.Context, msg membership.Message) error {
-		m, ok, err := s.mail(ctx, msg)
+	sent, reissued := 0, 0
+	relay := func(ctx context.Context, msg membership.Message) error {
+		m, ok, err := s.mail(ctx, msg, &reissued)
 		if err != nil || !ok {
 			return err
 		}
@@ -67,13 +78,20 @@ func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 		}
 		sent++
 		return nil
-	})
+	}
+	_, err := s.m.Relay(ctx, membership.ChannelMail, relay)
+	if err == nil && reissued > 0 {
+		// The emails of reissued tokens were queued anew: send them now.
+		_, err = s.m.Relay(ctx, membership.ChannelMail, relay)
+	}
 	return sent, err
 }
 
 // mail builds the email of an outbox message; ok is false when it is no
-// longer to be sent (the message is then dropped).
-func (s *Service) mail(ctx context.Context, msg membership.Message) (Mail, bool, error) {
+// longer to be sent (the message is then dropped), or when its token could
+// not be recovered and a fresh one was queued in a new message (counted in
+// reissued).
+func (s *Service) mail(ctx context.Context, msg membership.Message, reissued *int) (Mail, bool, error) {
 	if msg.Topic != TopicInvitation {
 		s.log.WarnContext(ctx, "roster: dropping mail of unknown topic", "topic", msg.Topic, "message", msg.ID)
 		return Mail{}, false, nil
@@ -94,11 +112,19 @@ func (s *Service) mail(ctx context.Context, msg membership.Message) (Mail, bool,
 		return Mail{}, false, nil // answered, revoked, expired or superseded
 	}
 	tok := p.Token
+	if tok == "" && len(p.Sealed) > 0 {
+		tok, _ = s.mailKeys.open(KindInvitation, inv.ID, mailKeyID, p.Sealed)
+	}
+	if tok == "" && len(inv.SealedToken) > 0 {
+		tok, _ = s.keys.open(KindInvitation, inv.ID, inv.KeyID, inv.SealedToken)
+	}
 	if tok == "" {
-		if tok, err = s.keys.open(KindInvitation, inv.ID, inv.KeyID, inv.SealedToken); err != nil {
-			s.log.WarnContext(ctx, "roster: dropping invitation mail whose token cannot be unsealed", "invitation", inv.ID, "err", err)
-			return Mail{}, false, nil
+		// Sealed by another process, or with a key no longer configured.
+		if err := s.reissue(ctx, inv, p); err != nil {
+			return Mail{}, false, err
 		}
+		*reissued++
+		return Mail{}, false, nil
 	}
 	if t, err := ParseToken(tok); err != nil || !t.Matches(inv.TokenHash) {
 		s.log.WarnContext(ctx, "roster: dropping invitation mail with a token that does not match", "invitation", inv.ID)
@@ -138,4 +164,42 @@ func sameDigest(a, b []byte) bool {
 	}
 	copy(t.Hash[:], b)
 	return t.Matches(a)
+}
+
+// reissue gives the invitation of an email whose token cannot be recovered
+// a fresh token, in a transaction of its own, and queues its email anew;
+// the expiry stays. It does nothing when the invitation has since left
+// pending or changed its token (the email is then moot).
+func (s *Service) reissue(ctx context.Context, inv Invitation, p mailPayload) error {
+	err := s.m.Mutate(ctx, inv.InvitedBy, inv.OrgID, EventInvitationReissued, func(ctx context.Context, mo *membership.Op) error {
+		o := &op{Op: mo}
+		o.Target(inv.EmailKey)
+		cur, err := s.st.Invitation(ctx, mo.Org.ID, inv.ID)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if cur.StatusAt(mo.Now) != StatusPending || !sameDigest(cur.TokenHash, p.Hash) {
+			return nil
+		}
+		exp := cur.ExpiresAt
+		tok, err := s.issue(o, &cur)
+		if err != nil {
+			return err
+		}
+		cur.ExpiresAt = exp
+		if err := s.st.UpdateInvitation(ctx, cur); err != nil {
+			return err
+		}
+		if err := mo.RecordAs(ctx, "", invitationRecord(EventInvitationReissued, cur, nil)); err != nil {
+			return err
+		}
+		return s.queueMail(ctx, o, cur, tok, p.Resent)
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil // the organization is gone, and its invitations with it
+	}
+	return err
 }

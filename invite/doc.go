@@ -18,7 +18,10 @@
 // bad entry, and nothing is saved or sent. Addresses are de-duplicated on a
 // canonical key (ASCII letters of the local part lower-cased, the domain in
 // lower-case IDNA form); an address with a pending invitation is invited
-// again with a fresh token, and a member's address is skipped.
+// again with a fresh token when the inviter may manage that invitation
+// (sent it, or manages members with at least its rank) and is otherwise
+// reported as AlreadyInvited and left alone; a member's address is
+// skipped.
 //
 // Who may invite: members holding the invite permission, by role or grant,
 // or every co-worker when the organization lets members invite; guests
@@ -35,7 +38,19 @@
 //
 //	member, err := iv.Accept(ctx, token, invite.Invitee{UserID: "user-2", Email: "ann@acme.com", EmailVerified: true})
 //
+// Declining works the same way: Reject takes the signed-in user, whose
+// verified email must be the invited one, so a forwarded link does not
+// let a stranger decline.
+//
 // Pages should show on GET and accept on POST: mail scanners open links.
+//
+// # Host data
+//
+// An invitation (Request.Data) or a link (NewLink.Data) may carry a small,
+// bounded map of host data: Redeem (Accept with more detail) returns it to
+// the accept page, and the "invitation.accepted", "link.joined" and
+// "member.added" events carry it as "data.<key>", so that a host can share
+// a folder with the newcomer or redirect after accepting.
 //
 // # Links
 //
@@ -54,6 +69,18 @@
 // XChaCha20-Poly1305 so that an admin can copy the URL again
 // (InvitationURL, LinkURL). Tokens never appear in errors, logs, audit
 // events or host events.
+//
+// No usable token is at rest, with or without a Key. An invitation email
+// waits in the outbox without its token: with a Key, delivery unseals the
+// token from the invitation; without one, the email holds the token sealed
+// with a random key the Service makes at New and keeps in memory only, so
+// a database backup opens nothing. When the email is delivered by a
+// process that does not hold that key (another worker, or after a
+// restart), delivery gives the invitation a fresh token in a short
+// transaction (audited as "invitation.reissued", expiry unchanged) and
+// mails that one: no email is lost, and the token Invite returned stops
+// working. Hosts that hand out the returned token or URL themselves and
+// deliver from another process should configure a Key.
 //
 // # Limits, audit and delivery
 //

@@ -12,10 +12,14 @@ const (
 	EventInvitationRejected  = "invitation.rejected"
 	EventInvitationAccepted  = "invitation.accepted"
 	EventInvitationURLShown  = "invitation.url_shown" // an admin copied the URL
-	EventLinkCreated         = "link.created"
-	EventLinkUpdated         = "link.updated"
-	EventLinkRevoked         = "link.revoked"
-	EventLinkRegenerated     = "link.regenerated"
-	EventLinkJoined          = "link.joined"
-	EventLinkURLShown        = "link.url_shown"
+	// EventInvitationReissued: delivery replaced the token of a queued
+	// email it could not open (see Options.Key); the old token stops
+	// working.
+	EventInvitationReissued = "invitation.reissued"
+	EventLinkCreated        = "link.created"
+	EventLinkUpdated        = "link.updated"
+	EventLinkRevoked        = "link.revoked"
+	EventLinkRegenerated    = "link.regenerated"
+	EventLinkJoined         = "link.joined"
+	EventLinkURLShown       = "link.url_shown"
 )

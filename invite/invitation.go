@@ -52,7 +52,10 @@ type Invitation struct {
 	Workspaces map[uuid.UUID]roles.Role // workspace roles given on acceptance
 	Grants     roles.PermSet            // extra org permissions given on acceptance
 	InvitedBy  string                   // user ID of the inviter
-	Status     Status                   // as stored; see StatusAt
+	// Data is the host data of the Request (see Request.Data); stores
+	// return nil for an empty map.
+	Data   map[string]string
+	Status Status // as stored; see StatusAt
 	// TokenHash is the SHA-256 digest of the current token (32 bytes).
 	TokenHash []byte
 	// SealedToken is the current token sealed with the key KeyID names;

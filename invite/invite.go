@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/hostdata"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
@@ -26,6 +27,30 @@ type Request struct {
 	Workspaces map[uuid.UUID]roles.Role
 	// Grants are extra org permissions (billing, API access…).
 	Grants roles.PermSet
+	// Data is host data the invitation carries to whoever accepts it: it
+	// comes back in Redeem's result and in the "invitation.accepted" and
+	// "member.added" events (as "data.<key>"), e.g. a folder to share with
+	// the newcomer or where to redirect after accepting. At most
+	// MaxDataKeys keys of 1 to MaxDataKeyLen ASCII letters, digits, '.',
+	// '_' or '-', each value at most MaxDataValueLen bytes of UTF-8
+	// (ErrInvalidInput otherwise). It is not secret from the invitee's
+	// host, and not put in the audit trail.
+	Data map[string]string
+}
+
+// Bounds of host data (Request.Data, NewLink.Data).
+const (
+	MaxDataKeys     = hostdata.MaxKeys
+	MaxDataKeyLen   = hostdata.MaxKeyLen
+	MaxDataValueLen = hostdata.MaxValueLen
+)
+
+// checkData refuses host data beyond the bounds with ErrInvalidInput.
+func checkData(d map[string]string) error {
+	if err := hostdata.Check(d); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidInput, err)
+	}
+	return nil
 }
 
 // Outcome says what an invitation request did for one address.
@@ -36,7 +61,13 @@ const (
 	Invited       Outcome = "invited"        // a new invitation was sent
 	Reinvited     Outcome = "reinvited"      // a pending one was refreshed and sent again
 	AlreadyMember Outcome = "already_member" // nothing sent
+	// AlreadyInvited: the address has a pending invitation the actor may
+	// not manage (see Resend); it is left as it is and nothing is sent.
+	AlreadyInvited Outcome = "already_invited"
 )
+
+// sends reports whether the outcome sends an invitation.
+func (o Outcome) sends() bool { return o == Invited || o == Reinvited }
 
 // Result reports an invitation request, one entry per distinct address, in
 // the order typed.
@@ -48,7 +79,8 @@ type Result struct {
 type AddressResult struct {
 	Address Address
 	Outcome Outcome
-	// Invitation is the invitation sent (zero for AlreadyMember).
+	// Invitation is the invitation sent (zero for AlreadyMember and
+	// AlreadyInvited).
 	Invitation Invitation
 	// Token and URL accept the invitation. They are secrets meant for the
 	// inviter only (to copy the URL); never log them.
@@ -60,7 +92,10 @@ type AddressResult struct {
 // transaction: all are invited or none. An address with a pending
 // invitation is re-invited: its token is replaced (the old one stops
 // working), its expiry extended and its role, workspaces and grants set to
-// req's. An address of a member is reported and skipped.
+// req's, if actor may manage that invitation (as for Resend: actor sent it,
+// or manages members with at least its rank); otherwise it is reported as
+// AlreadyInvited and left as it is. An address of a member is reported and
+// skipped.
 //
 // actor must be allowed to invite (the invite permission by role or grant,
 // or the org's "members may invite"; guests never) and to give everything
@@ -70,7 +105,8 @@ type AddressResult struct {
 // *BatchError (ErrInvalidEmail) naming each bad entry, ErrInvalidRole,
 // ErrNotFound (a workspace of another organization), ErrWorkspaceRequired,
 // ErrGuestsNotAllowed, ErrSeatLimit (members plus pending invitations would
-// exceed the seats), ErrRateLimited.
+// exceed the seats), ErrRateLimited, ErrInvalidInput (req.Data beyond its
+// bounds).
 func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req Request) (Result, error) {
 	if err := s.ready(); err != nil {
 		return Result{}, err
@@ -104,7 +140,7 @@ func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req R
 			if seat {
 				extraSeats++
 			}
-			if r.Outcome != AlreadyMember {
+			if r.Outcome.sends() {
 				sends++
 			}
 			res.Addresses = append(res.Addresses, r)
@@ -177,6 +213,9 @@ func addressBound(req Request) int {
 // seat reports whether it takes a seat not taken before.
 func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (AddressResult, bool, error) {
 	r := AddressResult{Address: a}
+	if err := checkData(req.Data); err != nil {
+		return r, false, err
+	}
 	as, kind, err := s.m.Resolve(ctx, o.Op, o.Actor, membership.Assignment{
 		Email: a.ASCII, Role: req.Role, Grants: req.Grants, Workspaces: req.Workspaces})
 	if err != nil {
@@ -192,7 +231,10 @@ func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (Addr
 	seat := false
 	switch {
 	case err == nil:
-		if err := s.mayChange(o, inv.Role, inv.Grants); err != nil {
+		if err := s.mayManage(o, inv.InvitedBy, inv.Role, inv.Grants); errors.Is(err, ErrForbidden) {
+			r.Outcome = AlreadyInvited // someone else's: left as it is
+			return r, false, nil
+		} else if err != nil {
 			return r, false, err
 		}
 		r.Outcome = Reinvited
@@ -208,7 +250,7 @@ func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (Addr
 		return r, false, err
 	}
 	inv.Role, inv.Kind, inv.Grants, inv.Workspaces = as.Role, kind, as.Grants, as.Workspaces
-	inv.InvitedBy = o.Actor.UserID
+	inv.InvitedBy, inv.Data = o.Actor.UserID, hostdata.Clone(req.Data)
 	r.Invitation = inv
 	return r, seat, nil
 }
@@ -216,7 +258,7 @@ func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (Addr
 // send gives r's invitation a fresh token and expiry, saves it, audits it
 // and queues its email.
 func (s *Service) send(ctx context.Context, o *op, r *AddressResult) error {
-	if r.Outcome == AlreadyMember {
+	if !r.Outcome.sends() {
 		return nil
 	}
 	inv := &r.Invitation

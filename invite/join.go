@@ -21,7 +21,8 @@ import (
 // Errors: ErrInvalidToken, ErrLinksDisabled, ErrRevoked, ErrExpired,
 // ErrUsedUp, ErrEmailNotVerified, ErrDomainNotAllowed, ErrForbidden,
 // ErrSeatLimit (members plus pending invitations fill the seats),
-// ErrGuestsNotAllowed, ErrWorkspaceRequired.
+// ErrGuestsNotAllowed, ErrWorkspaceRequired. Redeem does the same and also
+// returns the host data the link carried.
 func (s *Service) Join(ctx context.Context, token string, in Invitee) (membership.Member, error) {
 	if err := s.ready(); err != nil {
 		return membership.Member{}, err
@@ -33,18 +34,19 @@ func (s *Service) Join(ctx context.Context, token string, in Invitee) (membershi
 	if err := checkUserID(in.UserID); err != nil {
 		return membership.Member{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
 	}
-	return s.join(ctx, t, in)
+	a, err := s.join(ctx, t, in)
+	return a.Member, err
 }
 
-func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Member, error) {
+func (s *Service) join(ctx context.Context, t Token, in Invitee) (Acceptance, error) {
 	l, err := s.linkByToken(ctx, t)
 	if err == nil && in.Org != uuid.Nil && l.OrgID != in.Org {
 		err = fmt.Errorf("%w: the token is for another organization", ErrInvalidToken)
 	}
 	if err != nil {
-		return membership.Member{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
+		return Acceptance{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
 	}
-	var out membership.Member
+	var out Acceptance
 	err = s.mutate(ctx, in.UserID, l.OrgID, EventLinkJoined, func(ctx context.Context, o *op) error {
 		o.Target(l.ID.String())
 		l, err := s.st.Link(ctx, o.Org.ID, l.ID)
@@ -67,7 +69,7 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 			return fmt.Errorf("%w: %s", ErrDomainNotAllowed, addr.Domain)
 		}
 		if m, err := s.ms.Member(ctx, o.Org.ID, in.UserID); err == nil {
-			out = m
+			out = Acceptance{Member: m, AlreadyMember: true, Kind: KindLink, LinkID: l.ID, Data: l.Data}
 			return nil
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
@@ -95,7 +97,7 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 			return err
 		}
 		m, err := s.m.Admit(ctx, o.Op, l.CreatedBy, membership.NewMember{UserID: in.UserID,
-			Email: addr.ASCII, Name: in.Name, Role: l.Role, Workspaces: ws})
+			Email: addr.ASCII, Name: in.Name, Role: l.Role, Workspaces: ws, Data: l.Data})
 		if err != nil {
 			return err
 		}
@@ -108,7 +110,7 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 		l.Uses++
 		if invited {
 			ir := invitationRecord(EventInvitationAccepted, inv, nil)
-			ir.UserID = in.UserID
+			ir.UserID, ir.Data = in.UserID, inv.Data
 			ir.After["user"] = in.UserID
 			ir.After["link"] = l.ID.String()
 			if err := o.RecordAs(ctx, in.UserID, ir); err != nil {
@@ -116,14 +118,14 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (membership.Mem
 			}
 		}
 		r := linkRecord(EventLinkJoined, l)
-		r.UserID = in.UserID
+		r.UserID, r.Data = in.UserID, l.Data
 		r.After["user"] = in.UserID
 		r.After["email"] = addr.Key
-		out = m
+		out = Acceptance{Member: m, Kind: KindLink, LinkID: l.ID, Data: l.Data}
 		return o.RecordAs(ctx, in.UserID, r)
 	})
 	if err != nil {
-		return membership.Member{}, err
+		return Acceptance{}, err
 	}
 	return out, nil
 }

@@ -17,6 +17,9 @@ type Link struct {
 	Role       roles.Role               // org role given on joining
 	Workspaces map[uuid.UUID]roles.Role // workspace roles given on joining
 	CreatedBy  string                   // user ID whose authority the link carries
+	// Data is the host data of the NewLink (see Request.Data); stores
+	// return nil for an empty map.
+	Data map[string]string
 	// TokenHash is the SHA-256 digest of the current token (32 bytes).
 	TokenHash   []byte
 	SealedToken []byte

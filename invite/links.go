@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/hostdata"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
@@ -34,6 +35,10 @@ type NewLink struct {
 	// AllowedDomains restricts joining to these email domains and their
 	// subdomains (IDNA-normalized); empty allows every domain.
 	AllowedDomains []string
+	// Data is host data the link carries to everyone who joins with it,
+	// bounded as Request.Data: it comes back in Redeem's result and in the
+	// "link.joined" and "member.added" events.
+	Data map[string]string
 }
 
 // CreateLink makes a shareable invite link on actor's authority: actor
@@ -41,7 +46,7 @@ type NewLink struct {
 // roles (never above its own). It returns the link and its token (a secret
 // for actor: never log it). Errors: ErrLinksDisabled, ErrForbidden,
 // ErrInvalidRole, ErrNotFound (a workspace of another organization),
-// ErrWorkspaceRequired, ErrInvalidInput (uses, expiry or domains).
+// ErrWorkspaceRequired, ErrInvalidInput (uses, expiry, domains or data).
 func (s *Service) CreateLink(ctx context.Context, actor string, org uuid.UUID, nl NewLink) (Link, string, error) {
 	var (
 		out Link
@@ -58,8 +63,11 @@ func (s *Service) CreateLink(ctx context.Context, actor string, org uuid.UUID, n
 		if err != nil {
 			return err
 		}
+		if err := checkData(nl.Data); err != nil {
+			return err
+		}
 		l := Link{ID: newID(), OrgID: o.Org.ID, MaxUses: nl.MaxUses, ExpiresAt: nl.ExpiresAt.UTC(),
-			AllowedDomains: domains, CreatedAt: o.Now}
+			AllowedDomains: domains, Data: hostdata.Clone(nl.Data), CreatedAt: o.Now}
 		o.Target(l.ID.String())
 		switch {
 		case nl.MaxUses < 0 || nl.MaxUses > MaxLinkUses:

@@ -2,6 +2,7 @@ package invite
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,9 +46,14 @@ type Options struct {
 	Mailer Mailer
 	// Key seals tokens so that InvitationURL and LinkURL can show them
 	// again; it is a Key of ID DefaultKeyID put before Keys (so it seals).
-	// Without a key those calls return ErrNoKey, and an email waiting in
-	// the outbox holds its token until sent (with a key it holds none: the
-	// token is unsealed from the invitation at delivery).
+	// Without a key those calls return ErrNoKey. Either way no usable token
+	// waits in the outbox: with a key, delivery unseals the token from the
+	// invitation; without one, the queued email holds the token sealed
+	// with a random key that lives only in this Service's memory. An email
+	// that key cannot open (delivered by another process, or after a
+	// restart) gets a fresh token at delivery (audited as
+	// "invitation.reissued", expiry unchanged): the mail is not lost, and
+	// the token Invite returned stops working.
 	Key []byte
 	// Keys are the sealing keys, newest first: the first seals, all open.
 	// Keep old keys while tokens they sealed are pending.
@@ -91,15 +97,18 @@ type Options struct {
 // Service manages invitations and invite links. It is safe for concurrent
 // use.
 type Service struct {
-	st     Store
-	m      *membership.Service
-	ms     membership.Store
-	cat    *roles.Catalog
-	opts   Options
-	keys   *keyring
-	base   string
-	log    *slog.Logger
-	optErr error
+	st   Store
+	m    *membership.Service
+	ms   membership.Store
+	cat  *roles.Catalog
+	opts Options
+	keys *keyring
+	// mailKeys seals the tokens of queued emails when the invitation holds
+	// no sealed token: a random key, in memory only.
+	mailKeys *keyring
+	base     string
+	log      *slog.Logger
+	optErr   error
 }
 
 // New returns a Service over st (the store of m, which implements Store as
@@ -155,6 +164,11 @@ func (s *Service) setup() error {
 		return err
 	}
 	s.keys = kr
+	var secret [32]byte
+	_, _ = rand.Read(secret[:]) // crypto/rand never fails (it aborts instead)
+	if s.mailKeys, err = newKeyring([]Key{{ID: mailKeyID, Secret: secret[:]}}); err != nil {
+		return err
+	}
 	if o.BaseURL != "" {
 		u, err := url.Parse(o.BaseURL)
 		if err != nil || u.Host == "" || u.User != nil ||

@@ -48,6 +48,12 @@ type NewMember struct {
 	// SSO marks a member who signs in through the host's SSO; it is always
 	// on where the organization's Settings.SSORequired is.
 	SSO bool
+	// Data is host data carried to the member.added event, as "data.<key>"
+	// entries, and not stored with the member (the invite package passes
+	// an invitation's or link's data here). Bounds: at most 16 keys of 1 to
+	// 64 ASCII letters, digits, '.', '_' or '-', values of at most 1024
+	// bytes of UTF-8 (ErrInvalidInput otherwise).
+	Data map[string]string
 }
 
 // RoleChange is one entry of ChangeRoles.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/hostdata"
 	"github.com/rosterkit/roster/roles"
 )
 
@@ -62,6 +63,9 @@ func (s *Service) admit(ctx context.Context, op *Op, by Member, nm NewMember) (M
 	if err != nil {
 		return Member{}, err
 	}
+	if err := hostdata.Check(nm.Data); err != nil {
+		return Member{}, fmt.Errorf("%w: %v", ErrInvalidInput, err)
+	}
 	a, kind, err := s.Resolve(ctx, op, by, Assignment{Email: nm.Email, Role: nm.Role, Grants: nm.Grants, Workspaces: nm.Workspaces})
 	if err != nil {
 		return Member{}, err
@@ -94,7 +98,7 @@ func (s *Service) admit(ctx context.Context, op *Op, by Member, nm NewMember) (M
 	}
 	return m, op.RecordAs(ctx, by.UserID, Record{Action: EventMemberAdded, Target: m.UserID, UserID: m.UserID,
 		After: map[string]string{"role": string(m.Role), "kind": string(m.Kind), "grants": m.Grants.String(),
-			"workspaces": strconv.Itoa(len(a.Workspaces))}})
+			"workspaces": strconv.Itoa(len(a.Workspaces))}, Data: nm.Data})
 }
 
 func sortedWorkspaces(m map[uuid.UUID]roles.Role) []uuid.UUID {

@@ -37,6 +37,9 @@ type Record struct {
 	WorkspaceID uuid.UUID // the workspace concerned, if any
 	Before      map[string]string
 	After       map[string]string
+	// Data is host data for the host event only, carried as
+	// "data.<key>"; the audit event does not keep it.
+	Data map[string]string
 }
 
 // Mutate runs fn as one mutation of org by actor: in a transaction, after
@@ -156,16 +159,19 @@ func (op *Op) RecordAs(ctx context.Context, actor string, r Record) error {
 }
 
 // emit writes r's host event to the outbox. Before values are carried as
-// "before.<key>".
+// "before.<key>", host data as "data.<key>".
 func (op *Op) emit(ctx context.Context, actor string, r Record) error {
 	data := r.After
-	if len(r.Before) > 0 {
-		data = make(map[string]string, len(r.Before)+len(r.After))
+	if len(r.Before) > 0 || len(r.Data) > 0 {
+		data = make(map[string]string, len(r.Before)+len(r.After)+len(r.Data))
 		for k, v := range r.Before {
 			data["before."+k] = v
 		}
 		for k, v := range r.After {
 			data[k] = v
+		}
+		for k, v := range r.Data {
+			data["data."+k] = v
 		}
 	}
 	e := Event{ID: newID(), Type: r.Action, OrgID: op.Org.ID, Actor: actor,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/btree"
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/hostdata"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/storage"
 )
@@ -193,6 +194,7 @@ func (t *tx) dropInvitations(o *orgData) {
 // cloneInvitation returns a copy of inv that shares no memory with it.
 func cloneInvitation(inv invite.Invitation) invite.Invitation {
 	inv.Workspaces = maps.Clone(inv.Workspaces)
+	inv.Data = hostdata.Clone(inv.Data)
 	inv.TokenHash = bytes.Clone(inv.TokenHash)
 	inv.SealedToken = bytes.Clone(inv.SealedToken)
 	return inv

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/btree"
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/hostdata"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/storage"
 )
@@ -135,6 +136,7 @@ func (s *Store) Links(ctx context.Context, org uuid.UUID, page storage.Page) ([]
 // cloneLink returns a copy of l that shares no memory with it.
 func cloneLink(l invite.Link) invite.Link {
 	l.Workspaces = maps.Clone(l.Workspaces)
+	l.Data = hostdata.Clone(l.Data)
 	l.TokenHash = bytes.Clone(l.TokenHash)
 	l.SealedToken = bytes.Clone(l.SealedToken)
 	l.AllowedDomains = slices.Clone(l.AllowedDomains)

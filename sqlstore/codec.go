@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -76,6 +77,29 @@ func decJSON(s string, v any) error {
 		return fmt.Errorf("sqlstore: stored JSON does not decode")
 	}
 	return nil
+}
+
+// encData encodes host data as a JSON object, or NULL when there is none.
+func encData(m map[string]string) (any, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return encJSON(m)
+}
+
+// decData decodes a host data column; NULL and an empty object are nil.
+func decData(s sql.NullString) (map[string]string, error) {
+	if !s.Valid || s.String == "" {
+		return nil, nil
+	}
+	var m map[string]string
+	if err := decJSON(s.String, &m); err != nil {
+		return nil, err
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return m, nil
 }
 
 // lowerASCII lower-cases the ASCII letters of s and leaves every other

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -15,7 +16,8 @@ import (
 var _ invite.Store = (*Store)(nil)
 
 const invitationCols = `id, org_id, email, email_key, name, role, kind, workspaces, extra_grants, invited_by,
-status, token_hash, sealed_token, key_id, expires_at, sent_at, sends, accepted_by, decided_at, created_at, updated_at`
+status, token_hash, sealed_token, key_id, expires_at, sent_at, sends, accepted_by, decided_at, created_at, updated_at,
+data`
 
 // invitationQueries are the fixed statements of invitations, links and
 // sends.
@@ -33,21 +35,21 @@ type invitationQueries struct {
 func buildInvitationQueries(s *Store) invitationQueries {
 	q := invitationQueries{
 		insertInvitation: `INSERT INTO roster_invitations (` + invitationCols + `)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		selectInvitation:  `SELECT ` + invitationCols + ` FROM roster_invitations WHERE org_id = ? AND id = ?`,
 		invitationByToken: `SELECT ` + invitationCols + ` FROM roster_invitations WHERE token_hash = ?`,
 		pendingInvitation: `SELECT ` + invitationCols + ` FROM roster_invitations WHERE org_id = ? AND email_key = ? AND status = 'pending'`,
 		updateInvitation: `UPDATE roster_invitations SET name = ?, role = ?, kind = ?, workspaces = ?, extra_grants = ?,
 invited_by = ?, status = ?, token_hash = ?, sealed_token = ?, key_id = ?, expires_at = ?, sent_at = ?, sends = ?,
-accepted_by = ?, decided_at = ?, updated_at = ? WHERE org_id = ? AND id = ?`,
+accepted_by = ?, decided_at = ?, updated_at = ?, data = ? WHERE org_id = ? AND id = ?`,
 		invitationExists: `SELECT 1 FROM roster_invitations WHERE org_id = ? AND id = ?`,
 
 		insertLink: `INSERT INTO roster_invite_links (` + linkCols + `)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		selectLink:  `SELECT ` + linkCols + ` FROM roster_invite_links WHERE org_id = ? AND id = ?`,
 		linkByToken: `SELECT ` + linkCols + ` FROM roster_invite_links WHERE token_hash = ?`,
 		updateLink: `UPDATE roster_invite_links SET role = ?, workspaces = ?, created_by = ?, token_hash = ?, sealed_token = ?,
-key_id = ?, max_uses = ?, expires_at = ?, allowed_domains = ?, revoked = ?, revoked_at = ?, updated_at = ?
+key_id = ?, max_uses = ?, expires_at = ?, allowed_domains = ?, revoked = ?, revoked_at = ?, updated_at = ?, data = ?
 WHERE org_id = ? AND id = ?`,
 		linkExists: `SELECT 1 FROM roster_invite_links WHERE org_id = ? AND id = ?`,
 		useLink: `UPDATE roster_invite_links SET uses = uses + 1
@@ -101,6 +103,10 @@ func (s *Store) InsertInvitation(ctx context.Context, inv invite.Invitation) err
 	if err != nil {
 		return err
 	}
+	data, err := encData(inv.Data)
+	if err != nil {
+		return err
+	}
 	return s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)
 		if err := s.requireOrg(ctx, c, op, inv.OrgID); err != nil {
@@ -109,7 +115,7 @@ func (s *Store) InsertInvitation(ctx context.Context, inv invite.Invitation) err
 		_, err := c.ExecContext(ctx, s.iq.insertInvitation, inv.ID, inv.OrgID, inv.Email, inv.EmailKey, inv.Name,
 			string(inv.Role), string(inv.Kind), ws, encPerms(inv.Grants), inv.InvitedBy, string(inv.Status),
 			encBytes(inv.TokenHash), encBytes(inv.SealedToken), inv.KeyID, encTime(inv.ExpiresAt), encTime(inv.SentAt),
-			inv.Sends, inv.AcceptedBy, encTime(inv.DecidedAt), encTime(inv.CreatedAt), encTime(inv.UpdatedAt))
+			inv.Sends, inv.AcceptedBy, encTime(inv.DecidedAt), encTime(inv.CreatedAt), encTime(inv.UpdatedAt), data)
 		return s.translate(ctx, op, err)
 	})
 }
@@ -156,11 +162,15 @@ func (s *Store) UpdateInvitation(ctx context.Context, inv invite.Invitation) err
 	if err != nil {
 		return err
 	}
+	data, err := encData(inv.Data)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(ctx context.Context, c querier) error {
 		res, err := c.ExecContext(ctx, s.iq.updateInvitation, inv.Name, string(inv.Role), string(inv.Kind), ws,
 			encPerms(inv.Grants), inv.InvitedBy, string(inv.Status), encBytes(inv.TokenHash), encBytes(inv.SealedToken),
 			inv.KeyID, encTime(inv.ExpiresAt), encTime(inv.SentAt), inv.Sends, inv.AcceptedBy, encTime(inv.DecidedAt),
-			encTime(inv.UpdatedAt), inv.OrgID, inv.ID)
+			encTime(inv.UpdatedAt), data, inv.OrgID, inv.ID)
 		if err != nil {
 			return s.translate(ctx, op, err)
 		}
@@ -252,16 +262,20 @@ func (s *Store) scanInvitation(ctx context.Context, op string, r scanner) (invit
 		role, kind, ws, status   string
 		grants                   int64
 		exp, sent, dec, cat, uat string
+		data                     sql.NullString
 		err                      error
 	)
 	if err = r.Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.EmailKey, &inv.Name, &role, &kind, &ws, &grants,
 		&inv.InvitedBy, &status, &inv.TokenHash, &inv.SealedToken, &inv.KeyID, &exp, &sent, &inv.Sends,
-		&inv.AcceptedBy, &dec, &cat, &uat); err != nil {
+		&inv.AcceptedBy, &dec, &cat, &uat, &data); err != nil {
 		return invite.Invitation{}, s.translate(ctx, op, err)
 	}
 	inv.Role, inv.Kind, inv.Status = roles.Role(role), membership.Kind(kind), invite.Status(status)
 	inv.Grants = decPerms(grants)
 	if err = decJSON(ws, &inv.Workspaces); err != nil {
+		return invite.Invitation{}, err
+	}
+	if inv.Data, err = decData(data); err != nil {
 		return invite.Invitation{}, err
 	}
 	if err = decTimes([]string{exp, sent, dec, cat, uat},

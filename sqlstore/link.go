@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -11,7 +12,7 @@ import (
 )
 
 const linkCols = `id, org_id, role, workspaces, created_by, token_hash, sealed_token, key_id, max_uses, uses,
-expires_at, allowed_domains, revoked, revoked_at, created_at, updated_at`
+expires_at, allowed_domains, revoked, revoked_at, created_at, updated_at, data`
 
 // InsertLink inserts l. It returns ErrNotFound when l.OrgID does not exist,
 // and ErrConflict when the ID or the TokenHash is taken.
@@ -25,6 +26,10 @@ func (s *Store) InsertLink(ctx context.Context, l invite.Link) error {
 	if err != nil {
 		return err
 	}
+	data, err := encData(l.Data)
+	if err != nil {
+		return err
+	}
 	return s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)
 		if err := s.requireOrg(ctx, c, op, l.OrgID); err != nil {
@@ -32,7 +37,7 @@ func (s *Store) InsertLink(ctx context.Context, l invite.Link) error {
 		}
 		_, err := c.ExecContext(ctx, s.iq.insertLink, l.ID, l.OrgID, string(l.Role), ws, l.CreatedBy,
 			encBytes(l.TokenHash), encBytes(l.SealedToken), l.KeyID, l.MaxUses, l.Uses, encTime(l.ExpiresAt),
-			domains, l.Revoked, encTime(l.RevokedAt), encTime(l.CreatedAt), encTime(l.UpdatedAt))
+			domains, l.Revoked, encTime(l.RevokedAt), encTime(l.CreatedAt), encTime(l.UpdatedAt), data)
 		return s.translate(ctx, op, err)
 	})
 }
@@ -69,10 +74,14 @@ func (s *Store) UpdateLink(ctx context.Context, l invite.Link) error {
 	if err != nil {
 		return err
 	}
+	data, err := encData(l.Data)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(ctx context.Context, c querier) error {
 		res, err := c.ExecContext(ctx, s.iq.updateLink, string(l.Role), ws, l.CreatedBy,
 			encBytes(l.TokenHash), encBytes(l.SealedToken), l.KeyID, l.MaxUses, encTime(l.ExpiresAt), domains,
-			l.Revoked, encTime(l.RevokedAt), encTime(l.UpdatedAt), l.OrgID, l.ID)
+			l.Revoked, encTime(l.RevokedAt), encTime(l.UpdatedAt), data, l.OrgID, l.ID)
 		if err != nil {
 			return s.translate(ctx, op, err)
 		}
@@ -131,9 +140,11 @@ func (s *Store) scanLink(ctx context.Context, op string, r scanner) (invite.Link
 		l                  invite.Link
 		role, ws, domains  string
 		exp, rev, cat, uat string
+		data               sql.NullString
+		err                error
 	)
 	if err := r.Scan(&l.ID, &l.OrgID, &role, &ws, &l.CreatedBy, &l.TokenHash, &l.SealedToken, &l.KeyID,
-		&l.MaxUses, &l.Uses, &exp, &domains, &l.Revoked, &rev, &cat, &uat); err != nil {
+		&l.MaxUses, &l.Uses, &exp, &domains, &l.Revoked, &rev, &cat, &uat, &data); err != nil {
 		return invite.Link{}, s.translate(ctx, op, err)
 	}
 	l.Role = roles.Role(role)
@@ -141,6 +152,9 @@ func (s *Store) scanLink(ctx context.Context, op string, r scanner) (invite.Link
 		return invite.Link{}, err
 	}
 	if err := decJSON(domains, &l.AllowedDomains); err != nil {
+		return invite.Link{}, err
+	}
+	if l.Data, err = decData(data); err != nil {
 		return invite.Link{}, err
 	}
 	if err := decTimes([]string{exp, rev, cat, uat}, &l.ExpiresAt, &l.RevokedAt, &l.CreatedAt, &l.UpdatedAt); err != nil {

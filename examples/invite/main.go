@@ -98,6 +98,7 @@ func run() error {
 
 	fmt.Println("\n2. She fixes it and sends again:")
 	req.Emails = "ann@acme.com; Bob <bob@partner.io>, carl@acme.com, ANN@acme.com"
+	req.Data = map[string]string{"redirect": "/videos/launch"} // host data, back on accept
 	res, err := iv.Invite(ctx, "olivia", org.ID, req)
 	if err != nil {
 		return err
@@ -119,17 +120,21 @@ func run() error {
 	fmt.Println("\n4. Someone else signed in with the forwarded link is refused:")
 	_, err = iv.Accept(ctx, token, invite.Invitee{UserID: "mallory", Email: "mallory@acme.com", EmailVerified: true})
 	fmt.Println("  ", err)
+	err = iv.Reject(ctx, token, invite.Invitee{UserID: "mallory", Email: "mallory@acme.com", EmailVerified: true})
+	fmt.Println("   declining it:", err)
 
 	fmt.Println("\n5. Ann signs in and accepts:")
-	ann, err := iv.Accept(ctx, token, invite.Invitee{UserID: "ann", Email: "ann@acme.com", EmailVerified: true, Name: "Ann"})
+	acc, err := iv.Redeem(ctx, token, invite.Invitee{UserID: "ann", Email: "ann@acme.com", EmailVerified: true, Name: "Ann"})
 	if err != nil {
 		return err
 	}
+	ann := acc.Member
 	up, err := m.Can(ctx, org.ID, ann.UserID, mkt.ID, roles.PermUploadVideo)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("   ann is a %s %s; may upload to Marketing: %v\n", ann.Kind, ann.Role, up)
+	fmt.Printf("   ann is a %s %s; may upload to Marketing: %v; the page redirects to %s\n",
+		ann.Kind, ann.Role, up, acc.Data["redirect"])
 	_, err = iv.Accept(ctx, token, invite.Invitee{UserID: "ann", Email: "ann@acme.com", EmailVerified: true})
 	fmt.Println("   accepting again:", err)
 

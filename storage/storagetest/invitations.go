@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -79,6 +81,11 @@ func ivOn(st Store) ivOption {
 
 // ivOpts changes the invite Options.
 func ivOpts(fn func(o *invite.Options)) ivOption { return func(c *ivConfig) { fn(&c.opts) } }
+
+// ivRecorded gives the membership Service a recording dispatcher (f.disp).
+func ivRecorded() ivOption {
+	return func(c *ivConfig) { c.fixture = append(c.fixture, withRecorder()) }
+}
 
 // withMailer gives the Service a recording Mailer (f.mail) and defers
 // delivery to explicit DeliverMail calls.
@@ -272,6 +279,23 @@ func workspaceRoles(m map[uuid.UUID]roles.Role) string {
 	return strings.Join(parts, ",")
 }
 
+// hostData returns host data at its bounds: the most keys, the longest
+// key, the longest value, and text a careless encoder would break.
+func hostData() map[string]string {
+	d := map[string]string{
+		strings.Repeat("k", invite.MaxDataKeyLen): strings.Repeat("é", invite.MaxDataValueLen/2),
+		"folder":      "0190b6d4-5e8f-7b3c-9d2a-1f4e6a8c0b2d",
+		"redirect.to": "/videos?tab=shared&x=\"quoted\"",
+		"empty":       "",
+		"json":        `{"a":[1,2]}`,
+		"emoji":       "🎬 \u0000 ok",
+	}
+	for i := len(d); i < invite.MaxDataKeys; i++ {
+		d[fmt.Sprintf("k%02d", i)] = fmt.Sprint(i)
+	}
+	return d
+}
+
 // randomHash returns 32 random bytes, as a token digest.
 func randomHash() []byte {
 	b := make([]byte, sha256.Size)
@@ -293,10 +317,11 @@ func rawInvitation(org uuid.UUID, addr string) invite.Invitation {
 func sameInvitation(t *testing.T, got, want invite.Invitation) {
 	t.Helper()
 	norm := func(inv invite.Invitation) string {
-		return fmt.Sprintf("%s|%s|%q|%q|%q|%s|%s|%s|%d|%q|%s|%x|%x|%q|%d|%q|%d|%d|%d|%d|%d",
+		return fmt.Sprintf("%s|%s|%q|%q|%q|%s|%s|%s|%d|%q|%s|%x|%x|%q|%d|%q|%d|%d|%d|%d|%d|%q",
 			inv.ID, inv.OrgID, inv.Email, inv.EmailKey, inv.Name, inv.Role, inv.Kind, workspaceRoles(inv.Workspaces),
 			inv.Grants, inv.InvitedBy, inv.Status, inv.TokenHash, inv.SealedToken, inv.KeyID, inv.Sends, inv.AcceptedBy,
-			inv.ExpiresAt.UnixNano(), inv.SentAt.UnixNano(), unixOrZero(inv.DecidedAt), inv.CreatedAt.UnixNano(), inv.UpdatedAt.UnixNano())
+			inv.ExpiresAt.UnixNano(), inv.SentAt.UnixNano(), unixOrZero(inv.DecidedAt), inv.CreatedAt.UnixNano(), inv.UpdatedAt.UnixNano(),
+			inv.Data)
 	}
 	if g, w := norm(got), norm(want); g != w {
 		t.Fatalf("invitation =\n%s\nwant\n%s", g, w)
@@ -339,6 +364,44 @@ func testInvitationStore(t *testing.T, newStore func(t *testing.T) Store) {
 		got, err = ist.PendingInvitation(ctx, o.ID, inv.EmailKey)
 		is.NoErr(err)
 		sameInvitation(t, got, inv)
+	})
+
+	t.Run("InvitationDataIsStoredAsGivenAndEmptyReadsAsNil", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o := rawOrg(t, ctx, st)
+		inv := rawInvitation(o.ID, "ann@example.com")
+		inv.Data = hostData()
+		is.NoErr(ist.InsertInvitation(ctx, inv))
+		got, err := ist.Invitation(ctx, o.ID, inv.ID)
+		is.NoErr(err)
+		sameInvitation(t, got, inv)
+		is.Equal(got.Data, inv.Data)
+		got, err = ist.InvitationByTokenHash(ctx, inv.TokenHash)
+		is.NoErr(err)
+		is.Equal(got.Data, inv.Data)
+		list := allInvitations(t, ctx, ist, o.ID, invite.InvitationFilter{})
+		is.Equal(len(list), 1)
+		is.Equal(list[0].Data, inv.Data)
+		// UpdateInvitation replaces it; an empty map reads back as nil.
+		inv.Data = map[string]string{"folder": "42"}
+		is.NoErr(ist.UpdateInvitation(ctx, inv))
+		got, err = ist.Invitation(ctx, o.ID, inv.ID)
+		is.NoErr(err)
+		is.Equal(got.Data, map[string]string{"folder": "42"})
+		inv.Data = map[string]string{}
+		is.NoErr(ist.UpdateInvitation(ctx, inv))
+		got, err = ist.Invitation(ctx, o.ID, inv.ID)
+		is.NoErr(err)
+		is.True(got.Data == nil)
+		none := rawInvitation(o.ID, "bob@example.com")
+		none.Data = map[string]string{}
+		is.NoErr(ist.InsertInvitation(ctx, none))
+		got, err = ist.Invitation(ctx, o.ID, none.ID)
+		is.NoErr(err)
+		is.True(got.Data == nil)
 	})
 
 	t.Run("StoreKeepsNoReferenceToWhatItIsGivenOrReturns", func(t *testing.T) {
@@ -856,7 +919,7 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, invite.ErrRevoked)
 		_, err = f.iv.Preview(f.ctx, tok)
 		wantErr(t, err, invite.ErrRevoked)
-		wantErr(t, f.iv.Reject(f.ctx, tok), invite.ErrRevoked)
+		wantErr(t, f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")), invite.ErrRevoked)
 		_, _, err = f.iv.Resend(f.ctx, f.owner, f.org.ID, inv.ID)
 		wantErr(t, err, invite.ErrRevoked)
 		wantErr(t, f.iv.Revoke(f.ctx, f.owner, f.org.ID, inv.ID), invite.ErrRevoked)
@@ -874,11 +937,11 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		is := is.New(t)
 		f := newInviteFixture(t, newStore)
 		inv, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
-		is.NoErr(f.iv.Reject(f.ctx, tok))
+		is.NoErr(f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")))
 		is.Equal(f.stored(t, inv.ID).Status, invite.StatusRejected)
 		_, err := f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com"))
 		wantErr(t, err, invite.ErrRejected)
-		wantErr(t, f.iv.Reject(f.ctx, tok), invite.ErrRejected)
+		wantErr(t, f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")), invite.ErrRejected)
 		wantErr(t, f.iv.Revoke(f.ctx, f.owner, f.org.ID, inv.ID), invite.ErrRejected)
 		is.True(!f.isMember(t, "ann"))
 		is.True(slices.Contains(f.actions(t), invite.EventInvitationRejected))
@@ -897,7 +960,7 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, invite.ErrExpired)
 		_, err = f.iv.Preview(f.ctx, tok)
 		wantErr(t, err, invite.ErrExpired)
-		wantErr(t, f.iv.Reject(f.ctx, tok), invite.ErrExpired)
+		wantErr(t, f.iv.Reject(f.ctx, tok, verified("ann", "ann@example.com")), invite.ErrExpired)
 		is.True(!f.isMember(t, "ann"))
 		is.Equal(len(f.invitations(t, invite.StatusExpired)), 1)
 		is.Equal(len(f.invitations(t, invite.StatusPending)), 0)
@@ -984,6 +1047,132 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(m.UserID, "mike")
 	})
 
+	t.Run("DecliningNeedsTheVerifiedInvitedEmail", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore)
+		inv, tok := f.inviteOne(t, "Mike.Lee@Example.com", roles.OrgMember)
+		before := f.ivSnap(t)
+		for _, tc := range []struct {
+			in   invite.Invitee
+			want error
+		}{
+			{invite.Invitee{UserID: "mike", Email: "mike.lee@example.com"}, invite.ErrEmailNotVerified},
+			{verified("stranger", "stranger@example.com"), invite.ErrEmailMismatch}, // a forwarded link
+			{verified("mike", "mike.lee+x@example.com"), invite.ErrEmailMismatch},
+			{verified("mike", "mike.lee@exаmple.com"), invite.ErrEmailMismatch}, // Cyrillic а
+			{verified("mike", ""), invite.ErrEmailMismatch},
+			{verified("", "mike.lee@example.com"), invite.ErrInvalidInput},
+		} {
+			wantErr(t, f.iv.Reject(f.ctx, tok, tc.in), tc.want)
+		}
+		f.ivUnchanged(t, before)
+		is.Equal(f.stored(t, inv.ID).Status, invite.StatusPending)
+		denied := f.denied(t, invite.EventInvitationRejected)
+		is.True(len(denied) >= 2) // refused declines are audited
+		actors := map[string]bool{}
+		for _, e := range denied {
+			actors[e.Actor] = true
+		}
+		is.True(actors["stranger"]) // with who tried
+		// The invitee declines, and the invitation is over.
+		is.NoErr(f.iv.Reject(f.ctx, tok, verified("mike", "MIKE.LEE@example.COM")))
+		is.Equal(f.stored(t, inv.ID).Status, invite.StatusRejected)
+		_, err := f.iv.Accept(f.ctx, tok, verified("mike", "mike.lee@example.com"))
+		wantErr(t, err, invite.ErrRejected)
+	})
+
+	t.Run("ATokenOfAnotherOrganizationIsNotDeclined", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore)
+		inv, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
+		in := verified("ann", "ann@example.com")
+		in.Org = newID()
+		wantErr(t, f.iv.Reject(f.ctx, tok, in), invite.ErrInvalidToken)
+		is.Equal(f.stored(t, inv.ID).Status, invite.StatusPending)
+	})
+
+	t.Run("InvitationDataReachesTheAcceptResultAndTheEvents", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, ivRecorded())
+		data := hostData()
+		res, err := f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "ann@example.com", Data: data})
+		is.NoErr(err)
+		r := res.Addresses[0]
+		is.Equal(r.Invitation.Data, data)
+		is.Equal(f.stored(t, r.Invitation.ID).Data, data)
+		data["folder"] = "changed by the caller afterwards"
+		is.True(f.stored(t, r.Invitation.ID).Data["folder"] != data["folder"]) // copied, not shared
+		want := hostData()
+		got, err := f.iv.Redeem(f.ctx, r.Token, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.Equal(got.Data, want)
+		is.Equal(got.Kind, invite.KindInvitation)
+		is.Equal(got.InvitationID, r.Invitation.ID)
+		is.Equal(got.Member.UserID, "ann")
+		is.True(!got.AlreadyMember)
+		for _, typ := range []string{invite.EventInvitationAccepted, membership.EventMemberAdded} {
+			if !eventually(func() bool {
+				for _, e := range f.disp.delivered(f.org.ID, typ) {
+					if e.UserID == "ann" {
+						return true
+					}
+				}
+				return false
+			}) {
+				t.Fatalf("no %s event about ann", typ)
+			}
+			for _, e := range f.disp.delivered(f.org.ID, typ) {
+				if e.UserID != "ann" {
+					continue
+				}
+				for k, v := range want {
+					is.Equal(e.Data["data."+k], v) // typ carries the host data
+				}
+			}
+		}
+		// The audit trail does not keep it.
+		for _, e := range f.audit(t) {
+			for k := range e.After {
+				is.True(!strings.HasPrefix(k, "data."))
+			}
+		}
+		// Inviting again replaces it with the new request's.
+		res, err = f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "bob@example.com", Data: map[string]string{"a": "1"}})
+		is.NoErr(err)
+		res, err = f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "bob@example.com"})
+		is.NoErr(err)
+		is.True(f.stored(t, res.Addresses[0].Invitation.ID).Data == nil)
+	})
+
+	t.Run("InvalidHostDataIsRefusedAndChangesNothing", func(t *testing.T) {
+		t.Parallel()
+		f := newInviteFixture(t, newStore)
+		tooMany := map[string]string{}
+		for i := range invite.MaxDataKeys + 1 {
+			tooMany[fmt.Sprintf("k%d", i)] = "v"
+		}
+		before := f.ivSnap(t)
+		for _, d := range map[string]map[string]string{
+			"too many keys":       tooMany,
+			"empty key":           {"": "v"},
+			"long key":            {strings.Repeat("k", invite.MaxDataKeyLen+1): "v"},
+			"key with a colon":    {"a:b": "v"},
+			"long value":          {"k": strings.Repeat("v", invite.MaxDataValueLen+1)},
+			"invalid UTF-8 value": {"k": "\xff"},
+		} {
+			_, err := f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "ann@example.com", Data: d})
+			wantErr(t, err, invite.ErrInvalidInput)
+			_, _, err = f.iv.CreateLink(f.ctx, f.owner, f.org.ID, invite.NewLink{Data: d})
+			wantErr(t, err, invite.ErrInvalidInput)
+			_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "ann", Email: "ann@example.com", Data: d})
+			wantErr(t, err, membership.ErrInvalidInput)
+		}
+		f.ivUnchanged(t, before)
+	})
+
 	t.Run("UnverifiedEmailsAreAcceptedOnlyWhenTheHostSaysSo", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
@@ -1037,7 +1226,7 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(f.iv.Revoke(f.ctx, f.owner, f.org.ID, a.ID))
 		_, err := f.iv.Accept(f.ctx, tb, verified("b", "b@example.com"))
 		is.NoErr(err)
-		is.NoErr(f.iv.Reject(f.ctx, td))
+		is.NoErr(f.iv.Reject(f.ctx, td, verified("d", "d@example.com")))
 		list := func(actor string, statuses []invite.Status, limit int) []uuid.UUID {
 			var out []uuid.UUID
 			page := storage.Page{Limit: limit}
@@ -1409,6 +1598,64 @@ func testInvitationAuthority(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 	})
 
+	t.Run("ReinvitingAnInvitationYouMayNotManageReportsItAlreadyInvited", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, ivSettings(membership.Settings{MembersMayInvite: true}))
+		w := f.workspace(t, "Design")
+		f.add(t, "mem", roles.OrgMember)
+		f.add(t, "adm", roles.OrgAdmin)
+		byOwner, ownerTok := f.inviteOne(t, "ann@example.com", roles.OrgMember, ws{w.ID, roles.WorkspaceContributor})
+		toOwner, _ := f.inviteOne(t, "olga@example.com", roles.OrgOwner)
+		byMem, _ := f.inviteAs(t, "mem", "max@example.com", roles.OrgMember)
+		wantSame := func(want invite.Invitation) {
+			t.Helper()
+			got := f.stored(t, want.ID)
+			is.Equal(got.InvitedBy, want.InvitedBy)
+			is.Equal(got.TokenHash, want.TokenHash)
+			is.Equal(workspaceRoles(got.Workspaces), workspaceRoles(want.Workspaces))
+			is.True(got.ExpiresAt.Equal(want.ExpiresAt))
+			is.Equal(got.Sends, want.Sends)
+			is.Equal(got.Role, want.Role)
+		}
+		f.clk.Advance(time.Hour)
+		for _, tc := range []struct {
+			name  string
+			actor string
+			addr  string
+			keep  invite.Invitation
+		}{
+			{"a member re-invites the owner's invitation", "mem", "Ann@Example.com", byOwner},
+			{"an admin re-invites an owner's invitation", "adm", "olga@example.com", toOwner},
+		} {
+			res, err := f.iv.Invite(f.ctx, tc.actor, f.org.ID, invite.Request{
+				Emails: tc.addr + ", new-" + tc.actor + "@example.com", Role: roles.OrgMember})
+			is.NoErr(err) // tc.name: the rest of the batch proceeds
+			is.Equal(len(res.Addresses), 2)
+			r := res.Addresses[0]
+			is.Equal(r.Outcome, invite.AlreadyInvited) // tc.name
+			is.Equal(r.Token, "")
+			is.Equal(r.URL, "")
+			is.Equal(r.Invitation.ID, uuid.Nil) // nothing about someone else's invitation
+			is.Equal(res.Addresses[1].Outcome, invite.Invited)
+			wantSame(tc.keep)
+		}
+		// The owner's token still works, with what the owner gave.
+		m, err := f.iv.Accept(f.ctx, ownerTok, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.Equal(m.InvitedBy, f.owner)
+		is.Equal(f.access(t, "ann")[w.ID], roles.WorkspaceContributor)
+		// Those who may manage an invitation still refresh it.
+		res, err := f.iv.Invite(f.ctx, "mem", f.org.ID, invite.Request{Emails: "max@example.com"})
+		is.NoErr(err)
+		is.Equal(res.Addresses[0].Outcome, invite.Reinvited) // their own
+		is.Equal(res.Addresses[0].Invitation.ID, byMem.ID)
+		res, err = f.iv.Invite(f.ctx, "adm", f.org.ID, invite.Request{Emails: "max@example.com"})
+		is.NoErr(err)
+		is.Equal(res.Addresses[0].Outcome, invite.Reinvited) // a manager of members of at least its rank
+		is.Equal(f.stored(t, byMem.ID).InvitedBy, "adm")
+	})
+
 	t.Run("ChangingAnInvitationNeedsItsSenderOrAManagerOfAtLeastItsRank", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
@@ -1692,7 +1939,7 @@ func testInvitationAttacks(t *testing.T, newStore func(t *testing.T) Store) {
 			wantErr(t, err, invite.ErrInvalidToken)
 			_, err = iv.Join(f.ctx, bad, verified("ann", "ann@example.com"))
 			wantErr(t, err, invite.ErrInvalidToken)
-			wantErr(t, iv.Reject(f.ctx, bad), invite.ErrInvalidToken)
+			wantErr(t, iv.Reject(f.ctx, bad, verified("ann", "ann@example.com")), invite.ErrInvalidToken)
 			if n := counter.count(); n != 0 {
 				t.Fatalf("%s: %d store look-ups for a malformed token", name, n)
 			}
@@ -1713,7 +1960,7 @@ func testInvitationAttacks(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(err)
 		_, err = f.iv.Join(f.ctx, tok, verified("ann", "ann@example.com"))
 		wantErr(t, err, invite.ErrInvalidToken)
-		wantErr(t, f.iv.Reject(f.ctx, ltok), invite.ErrInvalidToken)
+		wantErr(t, f.iv.Reject(f.ctx, ltok, verified("ann", "ann@example.com")), invite.ErrInvalidToken)
 		is.True(!f.isMember(t, "ann"))
 		// Accept takes both kinds: one accept page serves both.
 		_, err = f.iv.Accept(f.ctx, ltok, verified("bob", "bob@example.com"))
@@ -2018,6 +2265,61 @@ func testInvitationDelivery(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(len(mails), 1) // the superseded and the revoked ones are dropped
 		is.Equal(mails[0].Token, tok2)
 		is.True(mails[0].Resent)
+	})
+
+	t.Run("WithoutAKeyAnUndeliveredMailHoldsNoUsableToken", func(t *testing.T) {
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, withMailer()) // no Key
+		inv, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
+		f.mail.setFail(true)
+		_, err := f.iv.DeliverMail(f.ctx)
+		is.NoErr(err)
+		is.Equal(len(f.mail.sent(f.org.ID)), 0) // the mail server is down: the mail waits
+		f.clk.Advance(2 * time.Second)          // past its backoff
+		msgs, err := f.st.Claim(f.ctx, membership.ChannelMail, f.clk.Now(), time.Minute, 500)
+		is.NoErr(err)
+		found := false
+		for _, m := range msgs {
+			if m.OrgID != f.org.ID {
+				continue
+			}
+			found = true
+			p := string(m.Payload)
+			is.True(!strings.Contains(p, tok[5:])) // not the token
+			is.True(!strings.Contains(p, base64.StdEncoding.EncodeToString([]byte(tok))[8:40]))
+			var fields map[string]any
+			is.NoErr(json.Unmarshal(m.Payload, &fields))
+			for _, v := range fields {
+				if str, ok := v.(string); ok {
+					_, err := invite.ParseToken(str)
+					is.True(err != nil) // nor any token at all
+				}
+			}
+		}
+		is.True(found)
+		// Another process (a restart, a worker) delivers it: the mail is not
+		// lost, and the token it carries accepts.
+		f.clk.Advance(time.Minute + time.Second) // past the claim's lease
+		other := &mailbox{}
+		iv2 := invite.New(f.ist, f.svc, invite.Options{Mailer: other, DeferDelivery: true,
+			BaseURL: "https://app.example.com/invite/"})
+		_, err = iv2.DeliverMail(f.ctx)
+		is.NoErr(err)
+		mails := other.sent(f.org.ID)
+		is.Equal(len(mails), 1)
+		is.Equal(mails[0].InvitationID, inv.ID)
+		is.True(mails[0].Token != "")
+		is.True(slices.Contains(f.actions(t), invite.EventInvitationReissued)) // audited
+		is.True(f.stored(t, inv.ID).ExpiresAt.Equal(inv.ExpiresAt))            // the expiry is kept
+		f.mail.setFail(false)
+		f.clk.Advance(time.Hour)
+		_, err = f.iv.DeliverMail(f.ctx)
+		is.NoErr(err)
+		is.Equal(len(f.mail.sent(f.org.ID)), 0) // sent once
+		_, err = f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com"))
+		wantErr(t, err, invite.ErrInvalidToken) // the token replaced at delivery
+		_, err = f.iv.Accept(f.ctx, mails[0].Token, verified("ann", "ann@example.com"))
+		is.NoErr(err)
 	})
 
 	t.Run("WithAKeyTheOutboxHoldsNoToken", func(t *testing.T) {

@@ -37,10 +37,10 @@ func rawLink(org uuid.UUID) invite.Link {
 func sameLink(t *testing.T, got, want invite.Link) {
 	t.Helper()
 	norm := func(l invite.Link) string {
-		return fmt.Sprintf("%s|%s|%s|%s|%q|%x|%x|%q|%d|%d|%d|%q|%v|%d|%d|%d",
+		return fmt.Sprintf("%s|%s|%s|%s|%q|%x|%x|%q|%d|%d|%d|%q|%v|%d|%d|%d|%q",
 			l.ID, l.OrgID, l.Role, workspaceRoles(l.Workspaces), l.CreatedBy, l.TokenHash, l.SealedToken, l.KeyID,
 			l.MaxUses, l.Uses, unixOrZero(l.ExpiresAt), strings.Join(l.AllowedDomains, ","), l.Revoked,
-			unixOrZero(l.RevokedAt), l.CreatedAt.UnixNano(), l.UpdatedAt.UnixNano())
+			unixOrZero(l.RevokedAt), l.CreatedAt.UnixNano(), l.UpdatedAt.UnixNano(), l.Data)
 	}
 	if g, w := norm(got), norm(want); g != w {
 		t.Fatalf("link =\n%s\nwant\n%s", g, w)
@@ -86,6 +86,37 @@ func (f *ivFixture) link(t *testing.T, nl invite.NewLink) (invite.Link, string) 
 
 // testLinkStore checks each sentence of invite.Store's link contracts.
 func testLinkStore(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("LinkDataIsStoredAsGivenAndEmptyReadsAsNil", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o := rawOrg(t, ctx, st)
+		l := rawLink(o.ID)
+		l.Data = hostData()
+		is.NoErr(ist.InsertLink(ctx, l))
+		got, err := ist.Link(ctx, o.ID, l.ID)
+		is.NoErr(err)
+		sameLink(t, got, l)
+		is.Equal(got.Data, l.Data)
+		got, err = ist.LinkByTokenHash(ctx, l.TokenHash)
+		is.NoErr(err)
+		is.Equal(got.Data, l.Data)
+		list := allLinks(t, ctx, ist, o.ID)
+		is.Equal(len(list), 1)
+		is.Equal(list[0].Data, l.Data)
+		l.Data = map[string]string{"folder": "42"}
+		is.NoErr(ist.UpdateLink(ctx, l))
+		got, err = ist.Link(ctx, o.ID, l.ID)
+		is.NoErr(err)
+		is.Equal(got.Data, map[string]string{"folder": "42"})
+		l.Data = map[string]string{}
+		is.NoErr(ist.UpdateLink(ctx, l))
+		got, err = ist.Link(ctx, o.ID, l.ID)
+		is.NoErr(err)
+		is.True(got.Data == nil)
+	})
+
 	t.Run("LinkReturnsWhatWasStored", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
@@ -254,6 +285,44 @@ func testLinkStore(t *testing.T, newStore func(t *testing.T) Store) {
 
 // testLinkService checks shareable links through the invite Service.
 func testLinkService(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("LinkDataReachesTheJoinResultAndTheEvents", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, ivRecorded())
+		l, tok, err := f.iv.CreateLink(f.ctx, f.owner, f.org.ID, invite.NewLink{Data: hostData()})
+		is.NoErr(err)
+		is.Equal(l.Data, hostData())
+		got, err := f.iv.Redeem(f.ctx, tok, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.Equal(got.Data, hostData())
+		is.Equal(got.Kind, invite.KindLink)
+		is.Equal(got.LinkID, l.ID)
+		is.Equal(got.Member.UserID, "ann")
+		for _, typ := range []string{invite.EventLinkJoined, membership.EventMemberAdded} {
+			if !eventually(func() bool {
+				for _, e := range f.disp.delivered(f.org.ID, typ) {
+					if e.UserID == "ann" {
+						return true
+					}
+				}
+				return false
+			}) {
+				t.Fatalf("no %s event about ann", typ)
+			}
+			for _, e := range f.disp.delivered(f.org.ID, typ) {
+				if e.UserID == "ann" {
+					is.Equal(e.Data["data.folder"], hostData()["folder"]) // typ carries the host data
+				}
+			}
+		}
+		// A member opening the link again keeps their membership and still
+		// gets the data.
+		again, err := f.iv.Redeem(f.ctx, tok, verified("ann", "ann@example.com"))
+		is.NoErr(err)
+		is.True(again.AlreadyMember)
+		is.Equal(again.Data, hostData())
+	})
+
 	t.Run("JoiningGivesTheLinksRoleAndWorkspaces", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
