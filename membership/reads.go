@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/internal/ident"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
-	"golang.org/x/net/idna"
 )
 
 // reader loads the actor of a read: an active member of org. It returns
@@ -233,7 +233,7 @@ func (s *Service) MemberByEmail(ctx context.Context, actor string, org uuid.UUID
 	if err := checkEmail(email, false); err != nil {
 		return Member{}, err
 	}
-	key := emailKey(email)
+	key := ident.EmailKey(email)
 	at := strings.LastIndexByte(email, '@')
 	page := storage.Page{Limit: storage.MaxPageSize}
 	for {
@@ -242,7 +242,7 @@ func (s *Service) MemberByEmail(ctx context.Context, actor string, org uuid.UUID
 			return Member{}, err
 		}
 		for _, m := range ms {
-			if m.Email != "" && emailKey(m.Email) == key {
+			if m.Email != "" && ident.EmailKey(m.Email) == key {
 				return m, nil
 			}
 		}
@@ -251,32 +251,6 @@ func (s *Service) MemberByEmail(ctx context.Context, actor string, org uuid.UUID
 		}
 		page.After = next
 	}
-}
-
-// emailKey is the canonical form of an address: ASCII letters of the local
-// part lower-cased (nothing else folded) and the domain in lower-case IDNA
-// ASCII form, or lower-cased as is when IDNA refuses it.
-func emailKey(email string) string {
-	at := strings.LastIndexByte(email, '@')
-	if at < 0 {
-		return asciiLower(email)
-	}
-	domain := strings.TrimSuffix(email[at+1:], ".")
-	if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
-		domain = ascii
-	}
-	return asciiLower(email[:at]) + "@" + asciiLower(domain)
-}
-
-// asciiLower lower-cases ASCII letters only.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // MemberAccess lists userID's workspace roles. Members read their own;

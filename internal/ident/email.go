@@ -105,6 +105,17 @@ func ParseBareEmail(s string) (Address, error) {
 	return a, nil
 }
 
+// EmailKey is the canonical form of a stored address, as Address.Key:
+// the local part with ASCII letters lower-cased, the domain in lower-case
+// ASCII (IDNA) form. An address ParseBareEmail refuses (one stored before
+// the current policy, say) is only lower-cased in its ASCII letters.
+func EmailKey(s string) string {
+	if a, err := ParseBareEmail(s); err == nil {
+		return a.Key
+	}
+	return asciiLower(s)
+}
+
 // CheckEntry returns an error wrapping ErrInvalidEmail when s cannot be
 // any part of an address: empty, longer than MaxEntryLen, or against the
 // text policy.
