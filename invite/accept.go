@@ -49,7 +49,7 @@ type Acceptance struct {
 // on it (share a folder, redirect) right away. It takes both token kinds
 // and returns the errors of Accept and Join.
 func (s *Service) Redeem(ctx context.Context, token string, in Invitee) (Acceptance, error) {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return Acceptance{}, err
 	}
 	t, err := ParseToken(token)
@@ -189,7 +189,7 @@ func (s *Service) liveWorkspaces(ctx context.Context, org uuid.UUID, ws map[uuid
 // ErrExpired, ErrRevoked, ErrAlreadyUsed, ErrRejected, ErrEmailNotVerified,
 // ErrEmailMismatch.
 func (s *Service) Reject(ctx context.Context, token string, in Invitee) error {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return err
 	}
 	t, err := ParseToken(token)

@@ -61,7 +61,7 @@ func (s *Service) queueMail(ctx context.Context, o *op, inv Invitation, tok stri
 // Unless Options.DeferDelivery is set, the Service calls it after each
 // change that queued mail; a host that defers runs it from a worker.
 func (s *Service) DeliverMail(ctx context.Context) (int, error) {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return 0, err
 	}
 	if s.opts.Mailer == nil {

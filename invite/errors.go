@@ -47,8 +47,10 @@ var (
 	// configured when it was made, or its key is no longer configured.
 	ErrNoKey = errors.New("roster: token not recoverable without its key")
 	// ErrInvalidOptions: the Service was built with unusable Options (a key
-	// of the wrong size, a base URL that is not absolute https…).
-	ErrInvalidOptions = errors.New("roster: invalid invite options")
+	// of the wrong size, a base URL that is not absolute https, a TTL
+	// beyond MaxTTL…) or not built by New. It is
+	// membership.ErrInvalidOptions.
+	ErrInvalidOptions = membership.ErrInvalidOptions
 )
 
 // Errors shared with the membership package: the same values, so either

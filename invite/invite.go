@@ -108,7 +108,7 @@ type AddressResult struct {
 // exceed the seats), ErrRateLimited, ErrInvalidInput (req.Data beyond its
 // bounds).
 func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req Request) (Result, error) {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return Result{}, err
 	}
 	// Refuse whoever may not invite, then the host's Limiter, before any

@@ -24,7 +24,7 @@ import (
 // ErrGuestsNotAllowed, ErrWorkspaceRequired. Redeem does the same and also
 // returns the host data the link carried.
 func (s *Service) Join(ctx context.Context, token string, in Invitee) (membership.Member, error) {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return membership.Member{}, err
 	}
 	t, err := ParseToken(token)

@@ -30,7 +30,8 @@ type NewLink struct {
 	// MaxUses caps the joins; 0 means no cap.
 	MaxUses int
 	// ExpiresAt ends the link; zero means now + Options.LinkTTL (or never,
-	// when LinkTTL is negative).
+	// when LinkTTL is negative). It must be after now and at most MaxTTL
+	// ahead.
 	ExpiresAt time.Time
 	// AllowedDomains restricts joining to these email domains and their
 	// subdomains (IDNA-normalized); empty allows every domain.
@@ -76,6 +77,8 @@ func (s *Service) CreateLink(ctx context.Context, actor string, org uuid.UUID, n
 			l.ExpiresAt = o.Now.Add(s.opts.LinkTTL)
 		case !nl.ExpiresAt.IsZero() && !nl.ExpiresAt.After(o.Now):
 			return fmt.Errorf("%w: the link would expire in the past", ErrInvalidInput)
+		case nl.ExpiresAt.After(o.Now.Add(MaxTTL)):
+			return fmt.Errorf("%w: a link expires at most MaxTTL (100 years) from now", ErrInvalidInput)
 		}
 		if err := s.relink(ctx, o, &l, nl.Role, nl.Workspaces); err != nil {
 			return err

@@ -73,11 +73,14 @@ func (s *Service) Link(ctx context.Context, actor string, org, id uuid.UUID) (Li
 // reader checks that actor is an active member of org who may see
 // members or invite.
 func (s *Service) reader(ctx context.Context, actor string, org uuid.UUID) error {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return err
 	}
 	if org == uuid.Nil {
 		return fmt.Errorf("%w: zero organization ID", ErrInvalidInput)
+	}
+	if err := checkUserID(actor); err != nil {
+		return fmt.Errorf("actor: %w", err)
 	}
 	m, err := s.ms.Member(ctx, org, actor)
 	if err != nil {

@@ -161,6 +161,9 @@ func (s *Service) InvitationURL(ctx context.Context, actor string, org, id uuid.
 // URL returns the accept URL of a token: Options.BaseURL with the token,
 // or the token alone without a BaseURL.
 func (s *Service) URL(token string) string {
+	if s == nil {
+		return token
+	}
 	if u := s.url(token); u != "" {
 		return u
 	}

@@ -25,7 +25,7 @@ func (o *op) Target(t string) {
 // mutate runs fn as one mutation of org (see membership.Service.Mutate),
 // audits refusals specific to invitations, and delivers mail after commit.
 func (s *Service) mutate(ctx context.Context, actor string, org uuid.UUID, action string, fn func(ctx context.Context, o *op) error) error {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	var target string

@@ -46,7 +46,7 @@ type WorkspaceRole struct {
 // ErrInvalidToken (malformed, mistyped or unknown), ErrExpired, ErrRevoked,
 // ErrAlreadyUsed, ErrRejected, ErrUsedUp, ErrLinksDisabled.
 func (s *Service) Preview(ctx context.Context, token string) (Preview, error) {
-	if err := s.ready(); err != nil {
+	if err := s.ready(ctx); err != nil {
 		return Preview{}, err
 	}
 	t, err := ParseToken(token)

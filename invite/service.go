@@ -23,6 +23,10 @@ const (
 	DefaultInvitesPerInviter = 200
 	// MaxBatchLimit caps Options.BatchLimit.
 	MaxBatchLimit = 500
+	// MaxTTL is the horizon of every expiry: Options.TTL and LinkTTL, and
+	// a link's ExpiresAt, at most 100 years (of 365 days) ahead. Beyond
+	// it, options are ErrInvalidOptions and a link ErrInvalidInput.
+	MaxTTL = 100 * 365 * 24 * time.Hour
 )
 
 // Limiter throttles invitation requests per request, beside the daily
@@ -58,7 +62,8 @@ type Options struct {
 	// Keys are the sealing keys, newest first: the first seals, all open.
 	// Keep old keys while tokens they sealed are pending.
 	Keys []Key
-	// TTL is how long an invitation stays valid; 0 means 7 days.
+	// TTL is how long an invitation stays valid; 0 means 7 days. TTL and
+	// LinkTTL are at most MaxTTL.
 	TTL time.Duration
 	// LinkTTL is how long a link stays valid when created without an
 	// expiry; 0 means TTL, negative means links do not expire by default.
@@ -137,6 +142,8 @@ func (s *Service) setup() error {
 		return fmt.Errorf("%w: a store and a membership service are required", ErrInvalidOptions)
 	case o.TTL < 0:
 		return fmt.Errorf("%w: negative TTL", ErrInvalidOptions)
+	case o.TTL > MaxTTL || o.LinkTTL > MaxTTL:
+		return fmt.Errorf("%w: TTL and LinkTTL must be at most MaxTTL (100 years)", ErrInvalidOptions)
 	case o.BatchLimit < 0 || o.BatchLimit > MaxBatchLimit:
 		return fmt.Errorf("%w: batch limit must be 0 to %d", ErrInvalidOptions, MaxBatchLimit)
 	}
@@ -197,8 +204,21 @@ func (s *Service) url(tok string) string {
 	return s.base + "/" + tok
 }
 
-// ready reports unusable options.
-func (s *Service) ready() error { return s.optErr }
+// ready reports why s cannot serve a call, before anything is read or
+// written: a Service not made by New or made with unusable options
+// (ErrInvalidOptions), or a nil context (ErrInvalidInput). Every exported
+// method that takes a context calls it first.
+func (s *Service) ready(ctx context.Context) error {
+	switch {
+	case s == nil || s.m == nil || s.st == nil:
+		return fmt.Errorf("%w: make the Service with invite.New, a store and a membership service", ErrInvalidOptions)
+	case s.optErr != nil:
+		return s.optErr
+	case ctx == nil:
+		return fmt.Errorf("%w: nil context", ErrInvalidInput)
+	}
+	return nil
+}
 
 // now is the time of the membership Service's clock, in UTC.
 func (s *Service) now() time.Time { return s.m.Clock().Now().UTC() }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -30,6 +31,8 @@ func TestUnusableOptionsFailEveryCall(t *testing.T) {
 		"short key":           {Key: []byte("short")},
 		"bad key ID":          {Keys: []invite.Key{{ID: "a b", Secret: bytes.Repeat([]byte{1}, 32)}}},
 		"negative TTL":        {TTL: -1},
+		"TTL beyond MaxTTL":   {TTL: invite.MaxTTL + time.Hour},
+		"link TTL beyond":     {LinkTTL: invite.MaxTTL + 1},
 		"huge batch limit":    {BatchLimit: invite.MaxBatchLimit + 1},
 		"relative base URL":   {BaseURL: "/invite/"},
 		"http base URL":       {BaseURL: "http://app.example.com/invite/"},

@@ -14,7 +14,7 @@ import (
 // out-ranks and out-holds there, to a member ranked no higher than itself.
 func (s *Service) SetWorkspaceAccess(ctx context.Context, actor string, org, ws uuid.UUID, userID string, role roles.Role) (WorkspaceAccess, error) {
 	var out WorkspaceAccess
-	err := s.Mutate(ctx, actor, org, EventAccessChanged, func(ctx context.Context, op *Op) error {
+	err := s.mutateMembers(ctx, actor, org, []string{userID}, EventAccessChanged, func(ctx context.Context, op *Op) error {
 		def, err := s.cat.WorkspaceRole(role)
 		if err != nil {
 			return err
@@ -52,7 +52,7 @@ func (s *Service) SetWorkspaceAccess(ctx context.Context, actor string, org, ws 
 // member has no access there and ErrWorkspaceRequired when it is the
 // member's last workspace in an organization that requires one.
 func (s *Service) RemoveWorkspaceAccess(ctx context.Context, actor string, org, ws uuid.UUID, userID string) error {
-	return s.Mutate(ctx, actor, org, EventAccessRemoved, func(ctx context.Context, op *Op) error {
+	return s.mutateMembers(ctx, actor, org, []string{userID}, EventAccessRemoved, func(ctx context.Context, op *Op) error {
 		t, cur, actorWS, err := s.accessChange(ctx, op, ws, userID)
 		if err != nil {
 			return err

@@ -29,6 +29,9 @@ type Assignment struct {
 //   - by must outrank and out-hold everything given (ErrForbidden), at
 //     organization scope and in every workspace.
 func (s *Service) Resolve(ctx context.Context, op *Op, by Member, a Assignment) (Assignment, Kind, error) {
+	if err := s.readyOp(ctx, op); err != nil {
+		return Assignment{}, "", err
+	}
 	out := Assignment{Email: a.Email, Role: a.Role, Grants: a.Grants}
 	if out.Role == "" {
 		out.Role = s.cat.DefaultOrgRole()
@@ -116,6 +119,9 @@ func (s *Service) workspaceStanding(ctx context.Context, m Member, ws uuid.UUID)
 // co-worker when the organization lets members invite. Guests never invite.
 // CanInvite asks the same question outside a mutation.
 func (s *Service) MayInvite(op *Op, m Member) error {
+	if op == nil {
+		return errNoOp
+	}
 	return s.mayInvite(op.Org, m)
 }
 
@@ -143,6 +149,9 @@ func (s *Service) mayInvite(org Organization, m Member) error {
 // non-member, a deactivated member or an unknown organization is simply
 // false; the error is for store failures.
 func (s *Service) CanInvite(ctx context.Context, org uuid.UUID, userID string) (bool, error) {
+	if err := s.ready(ctx); err != nil {
+		return false, fmt.Errorf("can invite: %w", err)
+	}
 	m, err := s.st.Member(ctx, org, userID)
 	if err != nil {
 		if isNotFound(err) {

@@ -6,6 +6,14 @@ import (
 	"github.com/google/uuid"
 )
 
+// Bounds of a denied attempt's audit event: its target and reason are cut
+// to these many bytes (at a character boundary), whatever the attempt
+// carried.
+const (
+	MaxAuditTargetLen = 512
+	MaxAuditReasonLen = 1024
+)
+
 // AuditEvent records one mutation of an organization, or one denied attempt.
 // Events are ordered by ID (UUIDv7, time-ordered).
 type AuditEvent struct {

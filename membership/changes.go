@@ -16,7 +16,7 @@ import (
 // invitations and invite links it sent, as with RemoveMember.
 func (s *Service) ChangeRole(ctx context.Context, actor string, org uuid.UUID, userID string, role roles.Role) (Member, error) {
 	var out Member
-	err := s.Mutate(ctx, actor, org, EventRoleChanged, func(ctx context.Context, op *Op) error {
+	err := s.mutateMembers(ctx, actor, org, []string{userID}, EventRoleChanged, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageMembers); err != nil {
 			return err
 		}
@@ -30,7 +30,11 @@ func (s *Service) ChangeRole(ctx context.Context, actor string, org uuid.UUID, u
 // ChangeRoles applies several role changes, in order, all or nothing.
 func (s *Service) ChangeRoles(ctx context.Context, actor string, org uuid.UUID, changes []RoleChange) ([]Member, error) {
 	var out []Member
-	err := s.Mutate(ctx, actor, org, EventRoleChanged, func(ctx context.Context, op *Op) error {
+	ids := make([]string, len(changes))
+	for i, c := range changes {
+		ids[i] = c.UserID
+	}
+	err := s.mutateMembers(ctx, actor, org, ids, EventRoleChanged, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageMembers); err != nil {
 			return err
 		}
@@ -296,8 +300,7 @@ func flagRecord(key string, before, after bool) Record {
 func (s *Service) updateMember(ctx context.Context, actor string, org uuid.UUID, userID, action string,
 	change func(ctx context.Context, op *Op, t *Member) (Record, error)) (Member, error) {
 	var out Member
-	err := s.Mutate(ctx, actor, org, action, func(ctx context.Context, op *Op) error {
-		op.Target(userID)
+	err := s.mutateMembers(ctx, actor, org, []string{userID}, action, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageMembers); err != nil {
 			return err
 		}
@@ -334,8 +337,7 @@ func (s *Service) updateMember(ctx context.Context, actor string, org uuid.UUID,
 // TransferOwnership makes toUserID an owner and the acting owner the
 // highest non-owner role (admin, in the default catalog), in one step.
 func (s *Service) TransferOwnership(ctx context.Context, actor string, org uuid.UUID, toUserID string) error {
-	return s.Mutate(ctx, actor, org, EventOwnershipTransfer, func(ctx context.Context, op *Op) error {
-		op.Target(toUserID)
+	return s.mutateMembers(ctx, actor, org, []string{toUserID}, EventOwnershipTransfer, func(ctx context.Context, op *Op) error {
 		owner := s.cat.Owner()
 		if !op.ActorFound || op.Actor.Deactivated || op.Actor.Role != owner.Name {
 			return fmt.Errorf("%w: only an active owner transfers ownership", ErrForbidden)

@@ -17,6 +17,9 @@ import (
 // permission the catalog does not define, out-of-range bits included
 // (ErrInvalidRole, whoever asks).
 func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID, perm roles.Permission) (bool, error) {
+	if err := s.ready(ctx); err != nil {
+		return false, fmt.Errorf("can: %w", err)
+	}
 	if _, err := s.cat.PermissionScope(perm); err != nil {
 		return false, fmt.Errorf("can: %w", err)
 	}
@@ -40,6 +43,9 @@ func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid
 // permission it answers CanInvite, which also weighs the organization's
 // MembersMayInvite and the rule that guests never invite.
 func (s *Service) CanOrg(ctx context.Context, org uuid.UUID, userID string, perm roles.Permission) (bool, error) {
+	if err := s.ready(ctx); err != nil {
+		return false, fmt.Errorf("can org: %w", err)
+	}
 	if scope, err := s.cat.PermissionScope(perm); err != nil {
 		return false, fmt.Errorf("can org: %w", err)
 	} else if scope != roles.ScopeOrg {

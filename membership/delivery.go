@@ -32,8 +32,8 @@ func (s *Service) afterCommit(ctx context.Context) {
 // many were delivered. An event whose dispatch fails is retried by a later
 // call, with exponential backoff. Without a Dispatcher it does nothing.
 func (s *Service) DeliverEvents(ctx context.Context) (int, error) {
-	if s.disp == nil {
-		return 0, nil
+	if err := s.ready(ctx); err != nil || s.disp == nil {
+		return 0, err
 	}
 	return s.Relay(ctx, ChannelEvents, func(ctx context.Context, m Message) error {
 		var e Event
@@ -50,6 +50,12 @@ func (s *Service) DeliverEvents(ctx context.Context) (int, error) {
 // relays skip each other's messages for a lease of one minute. It returns
 // the number of messages delivered.
 func (s *Service) Relay(ctx context.Context, channel string, handler func(ctx context.Context, m Message) error) (int, error) {
+	if err := s.ready(ctx); err != nil {
+		return 0, err
+	}
+	if handler == nil {
+		return 0, fmt.Errorf("%w: nil handler", ErrInvalidInput)
+	}
 	delivered := 0
 	for {
 		now := s.clock.Now().UTC()

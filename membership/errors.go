@@ -40,6 +40,10 @@ var (
 	// ErrGuestsNotAllowed: the organization's guest policy refuses people
 	// outside its co-worker domains.
 	ErrGuestsNotAllowed = errors.New("roster: guests not allowed")
+	// ErrInvalidOptions: the Service is unusable as built: not made by New
+	// (a zero Service), or made without a store. invite.ErrInvalidOptions
+	// is the same value.
+	ErrInvalidOptions = errors.New("roster: invalid options")
 )
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

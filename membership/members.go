@@ -19,8 +19,7 @@ import (
 // already a member and ErrSeatLimit when no seat or licence is free.
 func (s *Service) AddMember(ctx context.Context, actor string, org uuid.UUID, nm NewMember) (Member, error) {
 	var out Member
-	err := s.Mutate(ctx, actor, org, EventMemberAdded, func(ctx context.Context, op *Op) error {
-		op.Target(nm.UserID)
+	err := s.mutateMembers(ctx, actor, org, []string{nm.UserID}, EventMemberAdded, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageMembers); err != nil {
 			return err
 		}
@@ -39,6 +38,9 @@ func (s *Service) AddMember(ctx context.Context, actor string, org uuid.UUID, nm
 // Op.CheckSeats): an invitation being accepted must be marked accepted
 // first, so that the seat it holds is free for its invitee.
 func (s *Service) Admit(ctx context.Context, op *Op, inviter string, nm NewMember) (Member, error) {
+	if err := s.readyOp(ctx, op); err != nil {
+		return Member{}, err
+	}
 	by, err := s.st.Member(ctx, op.Org.ID, inviter)
 	if err != nil {
 		if isNotFound(err) {

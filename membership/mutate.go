@@ -49,8 +49,11 @@ type Record struct {
 // error is ErrForbidden, ErrLastOwner or ErrSeatLimit, a denied audit event
 // for action is written in a transaction of its own.
 func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, action string, fn func(ctx context.Context, op *Op) error) error {
-	if s.catErr != nil {
-		return fmt.Errorf("%s: %w", action, s.catErr)
+	if err := s.ready(ctx); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	if err := checkUserID("actor", actor); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
 	}
 	if org == uuid.Nil {
 		return fmt.Errorf("%s: %w: zero organization ID", action, ErrInvalidInput)
@@ -86,6 +89,30 @@ func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, actio
 	return nil
 }
 
+// mutateMembers is Mutate for an operation on the members userIDs, which
+// are checked first: a user ID no member could have is ErrInvalidInput
+// before anything is read or recorded, so the audit event of a refused
+// attempt never carries one. The operation's target is the member when
+// there is one.
+func (s *Service) mutateMembers(ctx context.Context, actor string, org uuid.UUID, userIDs []string, action string, fn func(ctx context.Context, op *Op) error) error {
+	err := s.ready(ctx)
+	for _, id := range userIDs {
+		if err != nil {
+			break
+		}
+		err = checkUserID("user ID", id)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	return s.Mutate(ctx, actor, org, action, func(ctx context.Context, op *Op) error {
+		if len(userIDs) == 1 {
+			op.Target(userIDs[0])
+		}
+		return fn(ctx, op)
+	})
+}
+
 func denied(err error) bool {
 	return errors.Is(err, ErrForbidden) || errors.Is(err, ErrLastOwner) || errors.Is(err, ErrSeatLimit)
 }
@@ -95,8 +122,14 @@ func denied(err error) bool {
 // for ErrForbidden, ErrLastOwner and ErrSeatLimit; packages with refusals of
 // their own (an expired invitation, say) call it too. It is best effort: a
 // failure is logged, not returned, since the caller already has the more
-// useful error.
+// useful error. What a refusal writes is bounded: nothing for an actor ID
+// no member could have (see MaxUserIDLen) or an unknown organization, and
+// the target and reason cut to MaxAuditTargetLen and MaxAuditReasonLen
+// bytes.
 func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
+	if s.ready(ctx) != nil || org == uuid.Nil || cause == nil || checkUserID("actor", actor) != nil {
+		return
+	}
 	if ctx.Err() != nil {
 		ctx = context.WithoutCancel(ctx)
 	}
@@ -105,8 +138,9 @@ func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID,
 			return err
 		}
 		return s.st.AppendAudit(ctx, AuditEvent{
-			ID: newID(), OrgID: org, Actor: actor, Action: action, Target: target,
-			Denied: true, Reason: cause.Error(), At: s.clock.Now().UTC(),
+			ID: newID(), OrgID: org, Actor: actor, Action: clipTo(action, MaxAuditTargetLen),
+			Target: clipTo(target, MaxAuditTargetLen), Denied: true,
+			Reason: clipTo(cause.Error(), MaxAuditReasonLen), At: s.clock.Now().UTC(),
 		})
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {

@@ -17,6 +17,9 @@ import (
 // ErrConflict when the slug is taken.
 func (s *Service) CreateOrganization(ctx context.Context, actor string, n NewOrganization) (Organization, error) {
 	const action = EventOrganizationCreated
+	if err := s.ready(ctx); err != nil {
+		return Organization{}, fmt.Errorf("%s: %w", action, err)
+	}
 	org, owner, err := s.newOrganization(actor, n)
 	if err == nil {
 		err = s.createOrganization(ctx, actor, org, owner)
@@ -49,9 +52,6 @@ func (s *Service) createOrganization(ctx context.Context, actor string, org Orga
 }
 
 func (s *Service) newOrganization(actor string, n NewOrganization) (Organization, Member, error) {
-	if s.catErr != nil {
-		return Organization{}, Member{}, s.catErr
-	}
 	if err := checkUserID("actor", actor); err != nil {
 		return Organization{}, Member{}, err
 	}
@@ -83,6 +83,9 @@ func (s *Service) newOrganization(actor string, n NewOrganization) (Organization
 // Organization returns the organization with id. It checks no access: it is
 // meant for routing and display; what a user may do is Can's answer.
 func (s *Service) Organization(ctx context.Context, id uuid.UUID) (Organization, error) {
+	if err := s.ready(ctx); err != nil {
+		return Organization{}, err
+	}
 	if err := checkID("organization ID", id); err != nil {
 		return Organization{}, err
 	}
@@ -92,6 +95,9 @@ func (s *Service) Organization(ctx context.Context, id uuid.UUID) (Organization,
 // OrganizationBySlug returns the organization with slug. Like Organization,
 // it checks no access.
 func (s *Service) OrganizationBySlug(ctx context.Context, slug string) (Organization, error) {
+	if err := s.ready(ctx); err != nil {
+		return Organization{}, err
+	}
 	if err := checkSlug(slug); err != nil {
 		return Organization{}, err
 	}
@@ -231,6 +237,9 @@ func (s *Service) DeleteOrganization(ctx context.Context, actor string, org uuid
 
 // Organizations lists the organizations userID belongs to, ordered by ID.
 func (s *Service) Organizations(ctx context.Context, userID string, page storage.Page) ([]Organization, string, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, "", err
+	}
 	if err := checkUserID("user ID", userID); err != nil {
 		return nil, "", err
 	}

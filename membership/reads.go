@@ -17,8 +17,8 @@ import (
 // ErrNotFound when the organization does not exist and ErrForbidden when
 // the actor is not an active member of it.
 func (s *Service) reader(ctx context.Context, actor string, org uuid.UUID) (Member, error) {
-	if s.catErr != nil {
-		return Member{}, s.catErr
+	if err := s.ready(ctx); err != nil {
+		return Member{}, err
 	}
 	if err := checkID("organization ID", org); err != nil {
 		return Member{}, err

@@ -21,10 +21,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor string, org uuid.UUID,
 
 // RemoveMembers removes several members, all or nothing.
 func (s *Service) RemoveMembers(ctx context.Context, actor string, org uuid.UUID, userIDs []string) error {
-	return s.Mutate(ctx, actor, org, EventMemberRemoved, func(ctx context.Context, op *Op) error {
-		if len(userIDs) == 1 {
-			op.Target(userIDs[0])
-		}
+	return s.mutateMembers(ctx, actor, org, userIDs, EventMemberRemoved, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageMembers); err != nil {
 			return err
 		}
@@ -41,8 +38,7 @@ func (s *Service) RemoveMembers(ctx context.Context, actor string, org uuid.UUID
 // revokes what it sent, as RemoveMember does. The last active owner cannot
 // leave (ErrLastOwner).
 func (s *Service) Leave(ctx context.Context, userID string, org uuid.UUID) error {
-	return s.Mutate(ctx, userID, org, EventMemberLeft, func(ctx context.Context, op *Op) error {
-		op.Target(userID)
+	return s.mutateMembers(ctx, userID, org, []string{userID}, EventMemberLeft, func(ctx context.Context, op *Op) error {
 		if !op.ActorFound {
 			return fmt.Errorf("%w: %q is not a member", ErrNotFound, clip(userID))
 		}

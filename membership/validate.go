@@ -3,6 +3,7 @@ package membership
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/internal/ident"
@@ -130,9 +131,22 @@ func kindOf(org Organization, email string) Kind {
 	return KindGuest
 }
 
-func clip(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "…"
+// clip shortens s for an error message.
+func clip(s string) string { return clipTo(s, 64) }
+
+// clipTo cuts s to at most n bytes of valid UTF-8 (invalid bytes become
+// U+FFFD), at a character boundary, marking a cut with "…".
+func clipTo(s string, n int) string {
+	if len(s) > n {
+		const mark = "…"
+		cut := max(n-len(mark), 0)
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + mark
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	if utf8.ValidString(s) {
+		return s
+	}
+	return clipTo(strings.ToValidUTF8(s, "\uFFFD"), n)
 }

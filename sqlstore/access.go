@@ -15,6 +15,9 @@ import (
 // any role it had there. It returns ErrNotFound when the workspace or the
 // member is not in a.OrgID.
 func (s *Store) SetAccess(ctx context.Context, a membership.WorkspaceAccess) error {
+	if err := checkTimes(a.GrantedAt); err != nil {
+		return err
+	}
 	const op = "set access"
 	return s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)

@@ -13,6 +13,9 @@ import (
 // AppendAudit inserts e. It returns ErrNotFound when e.OrgID does not exist
 // (where foreign keys are on) and ErrConflict when the ID is taken.
 func (s *Store) AppendAudit(ctx context.Context, e membership.AuditEvent) error {
+	if err := checkTimes(e.At); err != nil {
+		return err
+	}
 	before, err := encJSON(e.Before)
 	if err != nil {
 		return err

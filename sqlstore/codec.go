@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
@@ -25,6 +26,18 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 // encTime encodes t for a timestamp column.
 func encTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// checkTimes refuses a time a timestamp column could not give back: one
+// outside the years 0000 to 9999 of its fixed-width text. The error wraps
+// membership.ErrInvalidInput; nothing is written.
+func checkTimes(ts ...time.Time) error {
+	for _, t := range ts {
+		if y := t.UTC().Year(); y < 0 || y > 9999 {
+			return fmt.Errorf("sqlstore: %w: time in year %d is outside the years 0000 to 9999 a store keeps", membership.ErrInvalidInput, y)
+		}
+	}
+	return nil
+}
 
 // decTime decodes a timestamp column.
 func decTime(s string) (time.Time, error) {

@@ -98,6 +98,9 @@ WHERE org_id = ? AND created_by = ? AND revoked = ?`,
 // (whatever its expiry) with the same EmailKey: a unique index over
 // pending invitations enforces it.
 func (s *Store) InsertInvitation(ctx context.Context, inv invite.Invitation) error {
+	if err := checkTimes(inv.ExpiresAt, inv.SentAt, inv.DecidedAt, inv.CreatedAt, inv.UpdatedAt); err != nil {
+		return err
+	}
 	const op = "insert invitation"
 	ws, err := encJSON(inv.Workspaces)
 	if err != nil {
@@ -157,6 +160,9 @@ func (s *Store) PendingInvitation(ctx context.Context, org uuid.UUID, emailKey s
 // invitation's, or when it makes the invitation pending while another
 // pending invitation of the organization has its EmailKey.
 func (s *Store) UpdateInvitation(ctx context.Context, inv invite.Invitation) error {
+	if err := checkTimes(inv.ExpiresAt, inv.SentAt, inv.DecidedAt, inv.UpdatedAt); err != nil {
+		return err
+	}
 	const op = "update invitation"
 	ws, err := encJSON(inv.Workspaces)
 	if err != nil {

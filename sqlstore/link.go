@@ -17,6 +17,9 @@ expires_at, allowed_domains, revoked, revoked_at, created_at, updated_at, data`
 // InsertLink inserts l. It returns ErrNotFound when l.OrgID does not exist,
 // and ErrConflict when the ID or the TokenHash is taken.
 func (s *Store) InsertLink(ctx context.Context, l invite.Link) error {
+	if err := checkTimes(l.ExpiresAt, l.RevokedAt, l.CreatedAt, l.UpdatedAt); err != nil {
+		return err
+	}
 	const op = "insert link"
 	ws, err := encJSON(l.Workspaces)
 	if err != nil {
@@ -65,6 +68,9 @@ func (s *Store) LinkByTokenHash(ctx context.Context, hash []byte) (invite.Link, 
 // CreatedAt. It returns ErrNotFound when the link is not in l.OrgID and
 // ErrConflict when the TokenHash is another link's.
 func (s *Store) UpdateLink(ctx context.Context, l invite.Link) error {
+	if err := checkTimes(l.ExpiresAt, l.RevokedAt, l.UpdatedAt); err != nil {
+		return err
+	}
 	const op = "update link"
 	ws, err := encJSON(l.Workspaces)
 	if err != nil {

@@ -15,6 +15,9 @@ import (
 // InsertMember inserts m. It returns ErrNotFound when m.OrgID does not exist
 // and ErrConflict when the user is already a member.
 func (s *Store) InsertMember(ctx context.Context, m membership.Member) error {
+	if err := checkTimes(m.JoinedAt, m.UpdatedAt); err != nil {
+		return err
+	}
 	const op = "insert member"
 	return s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)
@@ -41,6 +44,9 @@ func (s *Store) Member(ctx context.Context, org uuid.UUID, userID string) (membe
 // UpdateMember replaces every field of the member but OrgID, UserID and
 // JoinedAt. It returns ErrNotFound when the user is not a member.
 func (s *Store) UpdateMember(ctx context.Context, m membership.Member) error {
+	if err := checkTimes(m.UpdatedAt); err != nil {
+		return err
+	}
 	const op = "update member"
 	return s.write(ctx, func(ctx context.Context, c querier) error {
 		res, err := c.ExecContext(ctx, s.q.updateMember, m.Email, lowerASCII(m.Email),

@@ -13,6 +13,9 @@ import (
 // CreateOrganization inserts org. It returns ErrConflict when the ID or the
 // slug is taken.
 func (s *Store) CreateOrganization(ctx context.Context, org membership.Organization) error {
+	if err := checkTimes(org.CreatedAt, org.UpdatedAt); err != nil {
+		return err
+	}
 	settings, err := encJSON(org.Settings)
 	if err != nil {
 		return err
@@ -64,6 +67,9 @@ func (s *Store) LockOrganization(ctx context.Context, id uuid.UUID) (membership.
 // returns ErrNotFound when the organization does not exist and ErrConflict
 // when the new slug is taken.
 func (s *Store) UpdateOrganization(ctx context.Context, org membership.Organization) error {
+	if err := checkTimes(org.UpdatedAt); err != nil {
+		return err
+	}
 	settings, err := encJSON(org.Settings)
 	if err != nil {
 		return err

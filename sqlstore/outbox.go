@@ -19,6 +19,9 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...membership.Message) error {
 	return s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)
 		for _, m := range msgs {
+			if err := checkTimes(m.CreatedAt, m.NextAttempt); err != nil {
+				return err
+			}
 			_, err := c.ExecContext(ctx, s.q.insertOutbox, m.ID, m.OrgID, m.Channel, m.Topic, m.Payload,
 				encTime(m.CreatedAt), m.Attempts, encTime(m.NextAttempt), m.LastError)
 			if err != nil {
@@ -102,6 +105,9 @@ func (s *Store) Ack(ctx context.Context, id uuid.UUID) error {
 // Retry sets a message's NextAttempt and LastError after a failed delivery.
 // A message already gone is not an error.
 func (s *Store) Retry(ctx context.Context, id uuid.UUID, next time.Time, lastErr string) error {
+	if err := checkTimes(next); err != nil {
+		return err
+	}
 	return s.write(ctx, func(ctx context.Context, c querier) error {
 		_, err := c.ExecContext(ctx, s.q.retryOutbox, encTime(next), lastErr, id)
 		return s.translate(ctx, "retry", err)

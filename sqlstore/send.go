@@ -11,6 +11,9 @@ import (
 // InsertSend inserts snd. It returns ErrNotFound when snd.OrgID does not
 // exist and ErrConflict when the ID is taken.
 func (s *Store) InsertSend(ctx context.Context, snd invite.Send) error {
+	if err := checkTimes(snd.At); err != nil {
+		return err
+	}
 	const op = "insert send"
 	return s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)

@@ -13,6 +13,9 @@ import (
 // does not exist and ErrConflict when the name is taken in the
 // organization.
 func (s *Store) CreateWorkspace(ctx context.Context, ws membership.Workspace) error {
+	if err := checkTimes(ws.CreatedAt); err != nil {
+		return err
+	}
 	const op = "create workspace"
 	return s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)
