@@ -69,15 +69,11 @@ func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 	}
 	sent, reissued := 0, 0
 	relay := func(ctx context.Context, msg membership.Message) error {
-		m, ok, err := s.mail(ctx, msg, &reissued)
-		if err != nil || !ok {
-			return err
+		ok, err := s.sendMail(ctx, msg, &reissued)
+		if ok {
+			sent++
 		}
-		if err := s.opts.Mailer.Send(ctx, m); err != nil {
-			return fmt.Errorf("mailer: %w", err)
-		}
-		sent++
-		return nil
+		return err
 	}
 	_, err := s.m.Relay(ctx, membership.ChannelMail, relay)
 	if err == nil && reissued > 0 {
@@ -85,6 +81,45 @@ func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 		_, err = s.m.Relay(ctx, membership.ChannelMail, relay)
 	}
 	return sent, err
+}
+
+// Run delivers the outbox in the background until ctx ends, then returns
+// nil: invitation emails through the Mailer and host events to the
+// membership Service's Dispatcher, with retries, backoff and dead letters
+// as membership.Service.Run describes (which it runs, with mail added).
+// Set Options.DeferDelivery (and membership.Options.DeferDelivery) so that
+// requests leave delivery to it; several workers, in several processes,
+// may run at once. Without a Mailer, Run delivers events only.
+func (s *Service) Run(ctx context.Context) error {
+	if err := s.ready(ctx); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	if s.opts.Mailer == nil {
+		return s.m.Run(ctx)
+	}
+	return s.m.Run(ctx, membership.Channel{Name: membership.ChannelMail, Deliver: func(ctx context.Context, msg membership.Message) error {
+		reissued := 0
+		if _, err := s.sendMail(ctx, msg, &reissued); err != nil {
+			return err
+		}
+		if reissued > 0 {
+			s.m.Wake() // the email of a reissued token was queued anew
+		}
+		return nil
+	}})
+}
+
+// sendMail sends the email of one outbox message, if it is still to be
+// sent (see mail), and reports whether it sent one.
+func (s *Service) sendMail(ctx context.Context, msg membership.Message, reissued *int) (bool, error) {
+	m, ok, err := s.mail(ctx, msg, reissued)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := s.opts.Mailer.Send(ctx, m); err != nil {
+		return false, fmt.Errorf("mailer: %w", err)
+	}
+	return true, nil
 }
 
 // mail builds the email of an outbox message; ok is false when it is no

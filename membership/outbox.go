@@ -26,3 +26,12 @@ type Message struct {
 	NextAttempt time.Time // not delivered before this time
 	LastError   string
 }
+
+// DeadLetterTime is the NextAttempt of a dead letter: a message that used
+// up Options.MaxAttempts deliveries. It is the last second of year 9999,
+// the latest time every store keeps, so no Claim ever reaches it. Run and
+// Relay set it; Service.RetryDeadLetter makes the message due again.
+func DeadLetterTime() time.Time { return time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC) }
+
+// Dead reports whether m is a dead letter.
+func (m Message) Dead() bool { return m.NextAttempt.Equal(DeadLetterTime()) }

@@ -43,12 +43,22 @@ type Options struct {
 	Clock Clock
 	// Logger receives diagnostics (never secrets); nil discards them.
 	Logger *slog.Logger
-	// Dispatcher receives host events after commit; nil leaves them in the
-	// outbox for a later DeliverEvents with a dispatcher.
+	// Dispatcher receives host events after commit. With none, events
+	// wait in the outbox for a DeliverEvents of a Service that has one,
+	// but Run drops them as they come due: no consumer, nothing kept
+	// forever (the audit trail keeps the record of every change).
 	Dispatcher Dispatcher
 	// DeferDelivery stops the Service from delivering outbox messages right
-	// after each commit; the host calls DeliverEvents (or runs Relay) itself.
+	// after each commit, within the request; Run (or the host calling
+	// DeliverEvents) delivers them instead. Set it when Run runs.
 	DeferDelivery bool
+	// MaxAttempts is how many failed deliveries make an outbox message a
+	// dead letter (see DeadLetters); 0 means DefaultMaxAttempts.
+	MaxAttempts int
+	// PollInterval is how often Run looks for due messages when nothing
+	// wakes it; 0 means a second. A commit of this Service wakes it at
+	// once; messages of other processes wait for the next poll.
+	PollInterval time.Duration
 	// Hooks trace mutations.
 	Hooks Hooks
 }
@@ -64,12 +74,23 @@ type Service struct {
 	deferDl bool
 	hooks   Hooks
 	catErr  error // the catalog's Err: an unusable catalog fails every call
+
+	maxAttempts int
+	poll        time.Duration
+	wake        chan struct{} // a commit's signal to Run
 }
 
 // New returns a Service over st.
 func New(st Store, opts Options) *Service {
 	s := &Service{st: st, cat: opts.Roles, clock: opts.Clock, log: opts.Logger,
-		disp: opts.Dispatcher, deferDl: opts.DeferDelivery, hooks: opts.Hooks}
+		disp: opts.Dispatcher, deferDl: opts.DeferDelivery, hooks: opts.Hooks,
+		maxAttempts: opts.MaxAttempts, poll: opts.PollInterval, wake: make(chan struct{}, 1)}
+	if s.maxAttempts <= 0 {
+		s.maxAttempts = DefaultMaxAttempts
+	}
+	if s.poll <= 0 {
+		s.poll = time.Second
+	}
 	if s.cat == nil {
 		s.cat = roles.Default()
 	}

@@ -117,8 +117,17 @@ type Store interface {
 	// error.
 	Ack(ctx context.Context, id uuid.UUID) error
 	// Retry sets a message's NextAttempt and LastError after a failed
-	// delivery. A message already gone is not an error.
+	// delivery. A message already gone is not an error. A NextAttempt of
+	// DeadLetterTime() makes the message a dead letter: Claim never
+	// returns it again.
 	Retry(ctx context.Context, id uuid.UUID, next time.Time, lastErr string) error
+	// DeadLetters lists the dead letters of channel (messages whose
+	// NextAttempt is DeadLetterTime()), ordered by ID.
+	DeadLetters(ctx context.Context, channel string, page storage.Page) ([]Message, string, error)
+	// Revive makes the dead letter id due at next with no attempt counted
+	// (its LastError stays). It returns ErrNotFound when no dead letter has
+	// that ID.
+	Revive(ctx context.Context, id uuid.UUID, next time.Time) error
 }
 
 // InvitationLedger is what the membership Service needs of a store's

@@ -108,3 +108,40 @@ func cloneMessage(m membership.Message) membership.Message {
 	m.Payload = slices.Clone(m.Payload)
 	return m
 }
+
+// DeadLetters lists the dead letters of channel, ordered by ID. It walks
+// the outbox by ID: dead letters are few and listed by operators.
+func (s *Store) DeadLetters(ctx context.Context, channel string, page storage.Page) ([]membership.Message, string, error) {
+	size, from, end, err := idPage("dead letters", page)
+	if err != nil || end {
+		return nil, "", err
+	}
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	rows, more := collect(st.msgs, msgRow{id: from}, nil,
+		func(r msgRow) bool { return r.m.Channel == channel && r.m.Dead() }, size)
+	out := make([]membership.Message, len(rows))
+	for i, r := range rows {
+		out[i] = cloneMessage(*r.m)
+	}
+	if len(rows) == 0 {
+		return out, "", nil
+	}
+	return out, idCursor(rows[len(rows)-1].id, more), nil
+}
+
+// Revive makes the dead letter id due at next with no attempt counted. It
+// returns ErrNotFound when no dead letter has that ID.
+func (s *Store) Revive(ctx context.Context, id uuid.UUID, next time.Time) error {
+	return s.write(ctx, func(t *tx) error {
+		r, ok := t.st.msgs.Get(msgRow{id: id})
+		if !ok || !r.m.Dead() {
+			return fmt.Errorf("memstore: dead letter %s: %w", id, storage.ErrNotFound)
+		}
+		m := *r.m
+		m.NextAttempt = next
+		m.Attempts = 0
+		t.putMessage(m)
+		return nil
+	})
+}

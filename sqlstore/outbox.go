@@ -2,11 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/storage"
 )
 
 // Enqueue inserts messages into the outbox, in the transaction of ctx if
@@ -111,5 +113,59 @@ func (s *Store) Retry(ctx context.Context, id uuid.UUID, next time.Time, lastErr
 	return s.write(ctx, func(ctx context.Context, c querier) error {
 		_, err := c.ExecContext(ctx, s.q.retryOutbox, encTime(next), lastErr, id)
 		return s.translate(ctx, "retry", err)
+	})
+}
+
+// DeadLetters lists the dead letters of channel (messages whose
+// NextAttempt is membership.DeadLetterTime()), ordered by ID.
+func (s *Store) DeadLetters(ctx context.Context, channel string, page storage.Page) ([]membership.Message, string, error) {
+	const op = "list dead letters"
+	after, n, err := idKey(page)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	if !validText(channel) {
+		return nil, "", nil
+	}
+	q := s.sql(`SELECT id, org_id, channel, topic, payload, created_at, attempts, next_attempt, last_error
+FROM roster_outbox WHERE channel = ? AND next_attempt = ? AND id > ? ORDER BY id LIMIT ?`)
+	args := []any{channel, encTime(membership.DeadLetterTime()), after, n + 1}
+	out, err := reread(ctx, s, func(c querier) ([]membership.Message, error) {
+		return list(ctx, s, c, op, q, args, func(r scanner) (membership.Message, error) {
+			var (
+				m         membership.Message
+				cat, next string
+			)
+			if err := r.Scan(&m.ID, &m.OrgID, &m.Channel, &m.Topic, &m.Payload, &cat, &m.Attempts, &next, &m.LastError); err != nil {
+				return m, s.translate(ctx, op, err)
+			}
+			return m, decTimes([]string{cat, next}, &m.CreatedAt, &m.NextAttempt)
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, n, func(m membership.Message) string { return m.ID.String() })
+	return out, next, nil
+}
+
+// Revive makes the dead letter id due at next with no attempt counted. It
+// returns ErrNotFound when no dead letter has that ID.
+func (s *Store) Revive(ctx context.Context, id uuid.UUID, next time.Time) error {
+	if err := checkTimes(next); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, c querier) error {
+		res, err := c.ExecContext(ctx, s.sql(`UPDATE roster_outbox SET next_attempt = ?, attempts = 0 WHERE id = ? AND next_attempt = ?`),
+			encTime(next), id, encTime(membership.DeadLetterTime()))
+		if err != nil {
+			return s.translate(ctx, "revive", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.translate(ctx, "revive", err)
+		} else if n == 0 {
+			return fmt.Errorf("sqlstore: dead letter %s: %w", id, storage.ErrNotFound)
+		}
+		return nil
 	})
 }

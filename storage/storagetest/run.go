@@ -19,12 +19,14 @@ type Store interface {
 // time (see the package documentation).
 //
 // The areas run one after another; subtests within an area run in
-// parallel, except in Events, whose subtests share the store's outbox.
+// parallel, except in Events and Worker, whose subtests share the store's
+// outbox.
 func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Helper()
 	// Events first: on a shared database no other area has left messages
 	// in the outbox yet.
 	t.Run("Events", func(t *testing.T) { testEvents(t, newStore) })
+	t.Run("Worker", func(t *testing.T) { testWorker(t, newStore) })
 	t.Run("Store", func(t *testing.T) { testStore(t, newStore) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, newStore) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, newStore) })
