@@ -2,6 +2,8 @@ package storagetest
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/storage"
 )
 
 // testOutbox checks the outbox methods of the raw store. Each subtest uses
@@ -162,6 +165,59 @@ func testOutbox(t *testing.T, newStore func(t *testing.T) Store) {
 				t.Errorf("message %s claimed %d times under one lease", id, k)
 			}
 		}
+	})
+
+	t.Run("DeadLettersAreListedByChannelNeverClaimedAndRevived", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		o := rawOrg(t, ctx, st)
+		ch, other := uniq("chan"), uniq("chan")
+		var dead []uuid.UUID
+		for i := range 5 {
+			m := rawMessage(o.ID, ch, start.Add(time.Duration(i)*time.Second))
+			is.NoErr(st.Enqueue(ctx, m))
+			is.NoErr(st.Retry(ctx, m.ID, membership.DeadLetterTime(), "boom"))
+			dead = append(dead, m.ID)
+		}
+		live := rawMessage(o.ID, ch, start)
+		elsewhere := rawMessage(o.ID, other, start)
+		is.NoErr(st.Enqueue(ctx, live, elsewhere))
+		is.NoErr(st.Retry(ctx, elsewhere.ID, membership.DeadLetterTime(), "boom"))
+
+		got, err := st.Claim(ctx, ch, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Second, 100)
+		is.NoErr(err)
+		is.Equal(ids(got), []uuid.UUID{live.ID}) // dead letters are never claimed
+
+		var listed []membership.Message
+		page := storage.Page{Limit: 2}
+		for {
+			ms, next, err := st.DeadLetters(ctx, ch, page)
+			is.NoErr(err)
+			is.True(len(ms) <= 2)
+			listed = append(listed, ms...)
+			if !advance(t, &page, next) {
+				break
+			}
+		}
+		sorted := slices.Clone(dead)
+		slices.SortFunc(sorted, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+		is.Equal(ids(listed), sorted) // the channel's dead letters, by ID, page by page
+		is.True(listed[0].Dead())
+		is.Equal(listed[0].LastError, "boom")
+		is.Equal(listed[0].Channel, ch)
+
+		is.NoErr(st.Revive(ctx, dead[0], start.Add(time.Minute)))
+		wantErr(t, st.Revive(ctx, dead[0], start), storage.ErrNotFound) // no longer dead
+		wantErr(t, st.Revive(ctx, live.ID, start), storage.ErrNotFound) // never dead
+		wantErr(t, st.Revive(ctx, newID(), start), storage.ErrNotFound)
+		got, err = st.Claim(ctx, ch, start.Add(time.Minute), time.Second, 100)
+		is.NoErr(err)
+		is.Equal(ids(got), []uuid.UUID{dead[0]})
+		is.Equal(got[0].Attempts, 1) // a revived message starts a new series
+		rest, _, err := st.DeadLetters(ctx, ch, storage.Page{})
+		is.NoErr(err)
+		is.Equal(len(rest), 4)
 	})
 }
 
