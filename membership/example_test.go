@@ -36,3 +36,27 @@ func Example() {
 	// after removal, bob views: false
 	// the last owner leaves: true
 }
+
+// Run is the outbox worker: with DeferDelivery, requests only write their
+// events, and Run delivers them after commit until its context ends.
+func ExampleService_Run() {
+	ctx, stop := context.WithCancel(context.Background())
+	delivered := make(chan membership.Event, 1)
+	m := membership.New(memstore.New(), membership.Options{
+		DeferDelivery: true,
+		Dispatcher: membership.DispatcherFunc(func(_ context.Context, e membership.Event) error {
+			delivered <- e
+			return nil
+		}),
+	})
+	done := make(chan error)
+	go func() { done <- m.Run(ctx) }()
+
+	_, _ = m.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme"})
+	fmt.Println("delivered:", (<-delivered).Type)
+	stop()
+	fmt.Println("stopped:", <-done)
+	// Output:
+	// delivered: organization.created
+	// stopped: <nil>
+}
