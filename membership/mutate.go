@@ -59,26 +59,25 @@ func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, actio
 		return fmt.Errorf("%s: %w: zero organization ID", action, ErrInvalidInput)
 	}
 	var target string
-	err := s.st.Transact(ctx, func(ctx context.Context) error {
-		o, err := s.st.LockOrganization(ctx, org)
-		if err != nil {
+	err := s.traced(ctx, MutationStart{Action: action, OrgID: org, Actor: actor}, func(ctx context.Context) error {
+		return s.st.Transact(ctx, func(ctx context.Context) error {
+			o, err := s.st.LockOrganization(ctx, org)
+			if err != nil {
+				return err
+			}
+			op := &Op{Org: o, Now: s.clock.Now().UTC(), s: s}
+			m, err := s.st.Member(ctx, org, actor)
+			switch {
+			case err == nil:
+				op.Actor, op.ActorFound = m, true
+			case !errors.Is(err, ErrNotFound):
+				return err
+			}
+			err = fn(ctx, op)
+			target = op.target
 			return err
-		}
-		op := &Op{Org: o, Now: s.clock.Now().UTC(), s: s}
-		m, err := s.st.Member(ctx, org, actor)
-		switch {
-		case err == nil:
-			op.Actor, op.ActorFound = m, true
-		case !errors.Is(err, ErrNotFound):
-			return err
-		}
-		err = fn(ctx, op)
-		target = op.target
-		return err
+		})
 	})
-	if s.hooks.Mutation != nil {
-		s.hooks.Mutation(action, err)
-	}
 	if err != nil {
 		if denied(err) {
 			s.RecordDenied(ctx, actor, org, action, target, err)

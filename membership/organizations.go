@@ -22,10 +22,9 @@ func (s *Service) CreateOrganization(ctx context.Context, actor string, n NewOrg
 	}
 	org, owner, err := s.newOrganization(actor, n)
 	if err == nil {
-		err = s.createOrganization(ctx, actor, org, owner)
-	}
-	if s.hooks.Mutation != nil {
-		s.hooks.Mutation(action, err)
+		err = s.traced(ctx, MutationStart{Action: action, OrgID: org.ID, Actor: actor}, func(ctx context.Context) error {
+			return s.createOrganization(ctx, actor, org, owner)
+		})
 	}
 	if err != nil {
 		return Organization{}, fmt.Errorf("%s: %w", action, err)

@@ -24,14 +24,6 @@ type systemClock struct{}
 
 func (systemClock) Now() time.Time { return time.Now() }
 
-// Hooks lets a host trace the Service without the core importing a tracing
-// library. Every field is optional.
-type Hooks struct {
-	// Mutation is called after each mutation, creating an organization
-	// included, with its action and outcome (nil on success).
-	Mutation func(action string, err error)
-}
-
 // Options configure a Service. The zero Options are usable.
 type Options struct {
 	// Roles is the role catalog; nil means roles.Default(). A catalog not

@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -389,11 +390,27 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		st := newStore(t)
 		var mu sync.Mutex
 		var seen []string
+		type span struct{}
+		var orgs []uuid.UUID
 		svc := membership.New(st, membership.Options{Dispatcher: discard, Hooks: membership.Hooks{
-			Mutation: func(action string, err error) {
+			Mutation: func(ctx context.Context, m membership.MutationStart) (context.Context, func(error)) {
+				if ctx.Value(span{}) != nil {
+					t.Errorf("%s started inside another mutation's span", m.Action)
+				}
 				mu.Lock()
-				defer mu.Unlock()
-				seen = append(seen, fmt.Sprintf("%s|%v", action, err == nil))
+				orgs = append(orgs, m.OrgID)
+				seen = append(seen, "start "+m.Action+" by "+m.Actor)
+				mu.Unlock()
+				ended := false
+				return context.WithValue(ctx, span{}, m.Action), func(err error) {
+					mu.Lock()
+					defer mu.Unlock()
+					if ended {
+						t.Errorf("%s ended twice", m.Action)
+					}
+					ended = true
+					seen = append(seen, fmt.Sprintf("end %s ok=%v", m.Action, err == nil))
+				}
 			},
 		}})
 		slug := uniq("hook")
@@ -403,13 +420,25 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, membership.ErrConflict)
 		_, err = svc.CreateWorkspace(t.Context(), "owner", org.ID, "W")
 		is.NoErr(err)
+		_, err = svc.CreateWorkspace(t.Context(), "stranger", org.ID, "X")
+		wantErr(t, err, membership.ErrForbidden)
+		_, err = svc.CreateWorkspace(t.Context(), "", org.ID, "Y") // no actor: no mutation starts
+		wantErr(t, err, membership.ErrInvalidInput)
 		mu.Lock()
 		defer mu.Unlock()
 		is.Equal(seen, []string{
-			membership.EventOrganizationCreated + "|true",
-			membership.EventOrganizationCreated + "|false",
-			membership.EventWorkspaceCreated + "|true",
+			"start " + membership.EventOrganizationCreated + " by owner",
+			"end " + membership.EventOrganizationCreated + " ok=true",
+			"start " + membership.EventOrganizationCreated + " by owner",
+			"end " + membership.EventOrganizationCreated + " ok=false",
+			"start " + membership.EventWorkspaceCreated + " by owner",
+			"end " + membership.EventWorkspaceCreated + " ok=true",
+			"start " + membership.EventWorkspaceCreated + " by stranger",
+			"end " + membership.EventWorkspaceCreated + " ok=false",
 		})
+		is.Equal(orgs[0], org.ID)
+		is.True(orgs[1] != org.ID) // the second, refused organization's own ID
+		is.Equal(orgs[2], org.ID)
 	})
 
 }
