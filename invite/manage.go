@@ -2,6 +2,7 @@ package invite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -76,11 +77,16 @@ func (s *Service) Resend(ctx context.Context, actor string, org, id uuid.UUID) (
 }
 
 // Revoke withdraws a pending invitation: its token stops working. Who may:
-// as for Resend. Errors: ErrNotFound, ErrRevoked, ErrAlreadyUsed,
-// ErrRejected, ErrForbidden.
+// as for Resend. Revoking a revoked invitation does nothing, as for
+// RevokeLink. Errors: ErrNotFound, ErrAlreadyUsed, ErrRejected,
+// ErrExpired, ErrForbidden.
 func (s *Service) Revoke(ctx context.Context, actor string, org, id uuid.UUID) error {
 	return s.mutate(ctx, actor, org, EventInvitationRevoked, func(ctx context.Context, o *op) error {
 		inv, err := s.managed(ctx, o, id)
+		if errors.Is(err, ErrRevoked) {
+			// Already revoked: nothing to do, for someone who could have.
+			return s.mayManage(o, inv.InvitedBy, inv.Role, inv.Grants)
+		}
 		if err != nil {
 			return err
 		}
@@ -184,7 +190,7 @@ func (s *Service) managed(ctx context.Context, o *op, id uuid.UUID) (Invitation,
 	}
 	o.Target(inv.EmailKey)
 	if inv.Status != StatusPending {
-		return Invitation{}, invitationUsable(inv, o.Now)
+		return inv, invitationUsable(inv, o.Now)
 	}
 	if err := s.mayManage(o, inv.InvitedBy, inv.Role, inv.Grants); err != nil {
 		return Invitation{}, err

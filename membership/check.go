@@ -13,12 +13,16 @@ import (
 // Owners and admins (AllWorkspaces roles) hold the top workspace role in
 // every workspace of the organization; anyone else needs access to ws. A
 // non-member, a deactivated member, or a workspace of another organization
-// is simply denied (false, nil); the error is for store failures and for a
+// is simply denied (false, nil); the error is for store failures, for a
 // permission the catalog does not define, out-of-range bits included
-// (ErrInvalidRole, whoever asks).
+// (ErrInvalidRole, whoever asks), and for a zero workspace ID
+// (ErrInvalidInput: organization permissions are CanOrg's).
 func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID, perm roles.Permission) (bool, error) {
 	if err := s.ready(ctx); err != nil {
 		return false, fmt.Errorf("can: %w", err)
+	}
+	if ws == uuid.Nil {
+		return false, fmt.Errorf("can: %w: zero workspace ID (ask CanOrg for organization permissions)", ErrInvalidInput)
 	}
 	if _, err := s.cat.PermissionScope(perm); err != nil {
 		return false, fmt.Errorf("can: %w", err)

@@ -98,9 +98,12 @@ func (s *Service) admit(ctx context.Context, op *Op, by Member, nm NewMember) (M
 			return Member{}, err
 		}
 	}
-	return m, op.RecordAs(ctx, by.UserID, Record{Action: EventMemberAdded, Target: m.UserID, UserID: m.UserID,
+	// The actor is who acted: the manager who added the member, or the
+	// person who accepted an invitation or joined by link (the inviter is
+	// in invited_by).
+	return m, op.RecordAs(ctx, op.actor, Record{Action: EventMemberAdded, Target: m.UserID, UserID: m.UserID,
 		After: map[string]string{"role": string(m.Role), "kind": string(m.Kind), "grants": m.Grants.String(),
-			"workspaces": strconv.Itoa(len(a.Workspaces))}, Data: nm.Data})
+			"workspaces": strconv.Itoa(len(a.Workspaces)), "invited_by": by.UserID}, Data: nm.Data})
 }
 
 func sortedWorkspaces(m map[uuid.UUID]roles.Role) []uuid.UUID {

@@ -25,6 +25,7 @@ type Op struct {
 	Now time.Time
 
 	s      *Service
+	actor  string // the acting user's ID, member or not
 	target string
 }
 
@@ -65,7 +66,7 @@ func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, actio
 			if err != nil {
 				return err
 			}
-			op := &Op{Org: o, Now: s.clock.Now().UTC(), s: s}
+			op := &Op{Org: o, Now: s.clock.Now().UTC(), s: s, actor: actor}
 			m, err := s.st.Member(ctx, org, actor)
 			switch {
 			case err == nil:

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/matryer/is"
+	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
@@ -245,5 +246,34 @@ func testAudit(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(len(aboutBob), 1)
 		is.Equal(aboutBob[0].Target, "bob")
 		is.Equal(len(list(membership.AuditFilter{Action: "no.such.action"})), 0)
+	})
+
+	t.Run("AMemberAddedByAcceptingIsAuditedAsTheInviteesAct", func(t *testing.T) {
+		t.Parallel()
+		f := newInviteFixture(t, newStore)
+		_, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
+		if _, err := f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com")); err != nil {
+			t.Fatalf("Accept: %v", err)
+		}
+		l, ltok, err := f.iv.CreateLink(f.ctx, f.owner, f.org.ID, invite.NewLink{})
+		if err != nil {
+			t.Fatalf("CreateLink %s: %v", l.ID, err)
+		}
+		if _, err := f.iv.Join(f.ctx, ltok, verified("ben", "ben@example.com")); err != nil {
+			t.Fatalf("Join: %v", err)
+		}
+		f.add(t, "cy", roles.OrgMember)
+		want := map[string]string{"ann": "ann", "ben": "ben", "cy": f.owner}
+		for _, e := range auditOf(t, f.ctx, f.st, f.org.ID, membership.AuditFilter{Action: membership.EventMemberAdded}) {
+			if actor, ok := want[e.Target]; ok {
+				if e.Actor != actor || e.After["invited_by"] != f.owner {
+					t.Errorf("member.added for %s: actor %q, invited_by %q; want actor %q, invited_by %q", e.Target, e.Actor, e.After["invited_by"], actor, f.owner)
+				}
+				delete(want, e.Target)
+			}
+		}
+		if len(want) != 0 {
+			t.Fatalf("no member.added event for %v", want)
+		}
 	})
 }

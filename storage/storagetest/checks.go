@@ -3,6 +3,7 @@ package storagetest
 import (
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
@@ -127,5 +128,14 @@ func testChecks(t *testing.T, newStore func(t *testing.T) Store) {
 		is.True(!f.can(t, f.owner, newID(), roles.PermView)) // a workspace that does not exist
 		is.True(!f.can(t, f.owner, ow.ID, roles.PermView))   // a workspace of another organization
 		is.True(!canIn(t, f.ctx, f.svc, newID(), f.owner, w.ID, roles.PermView))
+	})
+
+	t.Run("AZeroWorkspaceOrAWorkspacePermissionAtOrgScopeIsAnError", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		_, err := f.svc.Can(f.ctx, f.org.ID, f.owner, uuid.Nil, roles.PermView)
+		wantErr(t, err, membership.ErrInvalidInput)
+		_, err = f.svc.CanOrg(f.ctx, f.org.ID, f.owner, roles.PermView)
+		wantErr(t, err, membership.ErrInvalidRole)
 	})
 }

@@ -229,7 +229,11 @@ func callEach(t *testing.T, svc any, arg func(reflect.Type) reflect.Value) map[s
 					t.Errorf("%T.%s panicked: %v", svc, mt.Name, r)
 				}
 			}()
-			res := m.Call(in)
+			call := m.Call
+			if m.Type().IsVariadic() {
+				call = m.CallSlice
+			}
+			res := call(in)
 			if n := len(res); n > 0 && m.Type().Out(n-1) == errType {
 				err, _ := res[n-1].Interface().(error)
 				out[mt.Name] = err
