@@ -55,7 +55,7 @@ type Catalog struct {
 	grantable    PermSet
 }
 
-// Default returns the catalog of DESIGN: org roles owner, admin, member and
+// Default returns the built-in catalog: org roles owner, admin, member and
 // guest; workspace roles admin, contributor_plus, contributor and viewer.
 func Default() *Catalog {
 	c, err := NewCatalog(defaultSpec())

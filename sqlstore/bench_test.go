@@ -17,7 +17,7 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// The benchmarks follow shared/bench/WORKLOAD.md on every dialect whose
+// The benchmarks follow the workload of internal/benchmarks on every dialect whose
 // database is available: SQLite (a WAL file), PostgreSQL and MySQL when
 // ROSTER_POSTGRES_DSN / ROSTER_MYSQL_DSN are set. Fixtures are built once
 // per run and dialect, with multi-row INSERTs, and dropped when the run
