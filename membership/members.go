@@ -126,7 +126,7 @@ func (s *Service) checkLicence(ctx context.Context, op *Op) error {
 		return err
 	}
 	if n >= op.Org.Settings.Licences {
-		return fmt.Errorf("%w: all %d licences are assigned", ErrSeatLimit, op.Org.Settings.Licences)
+		return &SeatLimitError{Licences: true, Members: n, Limit: op.Org.Settings.Licences, Asked: 1}
 	}
 	return nil
 }

@@ -176,12 +176,12 @@ func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid
 func (s *Service) checkCapacity(ctx context.Context, op *Op, set Settings) error {
 	org := op.Org.ID
 	if set.Seats > 0 {
-		n, err := s.seatsTaken(ctx, org, set, op.Now)
+		members, pending, err := s.seatsTaken(ctx, org, set, op.Now)
 		if err != nil {
 			return err
 		}
-		if n > set.Seats {
-			return fmt.Errorf("%w: %d seats taken or held by invitations exceed %d seats", ErrSeatLimit, n, set.Seats)
+		if members+pending > set.Seats {
+			return &SeatLimitError{Members: members, Pending: pending, Limit: set.Seats}
 		}
 	}
 	if set.Licences > 0 {
@@ -190,7 +190,7 @@ func (s *Service) checkCapacity(ctx context.Context, op *Op, set Settings) error
 			return err
 		}
 		if n > set.Licences {
-			return fmt.Errorf("%w: %d licensed members exceed %d licences", ErrSeatLimit, n, set.Licences)
+			return &SeatLimitError{Licences: true, Members: n, Limit: set.Licences}
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package membership
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -32,32 +31,33 @@ func (s *Service) checkSeats(ctx context.Context, org uuid.UUID, set Settings, n
 	if set.Seats == 0 || n <= 0 {
 		return nil
 	}
-	taken, err := s.seatsTaken(ctx, org, set, now)
+	members, pending, err := s.seatsTaken(ctx, org, set, now)
 	if err != nil {
 		return err
 	}
-	if taken+n > set.Seats {
-		return fmt.Errorf("%w: %d of %d seats are taken or held by invitations, %d more asked", ErrSeatLimit, taken, set.Seats, n)
+	if members+pending+n > set.Seats {
+		return &SeatLimitError{Members: members, Pending: pending, Limit: set.Seats, Asked: n}
 	}
 	return nil
 }
 
-// seatsTaken counts the seats of org taken under settings set at time now:
-// the one rule behind every seat check.
-func (s *Service) seatsTaken(ctx context.Context, org uuid.UUID, set Settings, now time.Time) (int, error) {
-	members, err := s.st.CountMembers(ctx, org, MemberFilter{ActiveOnly: set.DeactivatedFreeSeat})
+// seatsTaken counts the seats of org taken under settings set at time now
+// by members and by pending invitations: the one rule behind every seat
+// check.
+func (s *Service) seatsTaken(ctx context.Context, org uuid.UUID, set Settings, now time.Time) (members, pending int, err error) {
+	members, err = s.st.CountMembers(ctx, org, MemberFilter{ActiveOnly: set.DeactivatedFreeSeat})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	l, ok := s.st.(InvitationLedger)
 	if !ok {
-		return members, nil
+		return members, 0, nil
 	}
-	pending, err := l.CountPendingInvitations(ctx, org, now)
+	pending, err = l.CountPendingInvitations(ctx, org, now)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return members + pending, nil
+	return members, pending, nil
 }
 
 // revokeSendersWhoMayNotInvite revokes what every sender of op's

@@ -44,5 +44,6 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Links", func(t *testing.T) { testLinks(t, newStore) })
 	t.Run("Seats", func(t *testing.T) { testSeats(t, newStore) })
 	t.Run("Revocation", func(t *testing.T) { testRevocation(t, newStore) })
+	t.Run("Reads", func(t *testing.T) { testReads(t, newStore) })
 	t.Run("Edges", func(t *testing.T) { testEdges(t, newStore) })
 }
