@@ -317,7 +317,7 @@ func TestSendFails(t *testing.T) {
 			s := authSink(t, tc.sink)
 			mailer := newMailer(t, s, tc.edit)
 			if tc.noSink {
-				s.stop()
+				s.Close()
 			}
 			m := testMail()
 			if tc.mail != nil {

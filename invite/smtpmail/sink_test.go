@@ -48,7 +48,6 @@ type received struct {
 // speaks enough of RFC 5321 for one client: EHLO, STARTTLS (RFC 3207),
 // AUTH PLAIN and LOGIN (RFC 4954), MAIL, RCPT, DATA, RSET, NOOP and QUIT.
 type sink struct {
-	t    testing.TB
 	cfg  sinkConfig
 	ln   net.Listener
 	tls  *tls.Config
@@ -66,20 +65,32 @@ type sink struct {
 // startSink starts a sink; it stops when the test ends.
 func startSink(t testing.TB, cfg sinkConfig) *sink {
 	t.Helper()
-	cert, roots := selfSigned(t)
-	s := &sink{t: t, cfg: cfg, Roots: roots, conns: map[net.Conn]bool{},
+	s, err := newSink(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// newSink starts a sink; Close stops it.
+func newSink(cfg sinkConfig) (*sink, error) {
+	cert, roots, err := selfSigned()
+	if err != nil {
+		return nil, err
+	}
+	s := &sink{cfg: cfg, Roots: roots, conns: map[net.Conn]bool{},
 		tls: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if cfg.ImplicitTLS {
 		ln = tls.NewListener(ln, s.tls)
 	}
 	s.ln, s.Addr = ln, ln.Addr().String()
 	s.wg.Go(s.serve)
-	t.Cleanup(s.stop)
-	return s
+	return s, nil
 }
 
 // Messages returns the messages accepted so far.
@@ -89,8 +100,8 @@ func (s *sink) Messages() []received {
 	return append([]received(nil), s.msgs...)
 }
 
-// stop closes the listener and every connection, and waits for them.
-func (s *sink) stop() {
+// Close closes the listener and every connection, and waits for them.
+func (s *sink) Close() {
 	_ = s.ln.Close()
 	s.mu.Lock()
 	for c := range s.conns {
@@ -281,11 +292,10 @@ func addrArg(arg string) string {
 
 // selfSigned makes a certificate for 127.0.0.1 and localhost, and a pool
 // that trusts it.
-func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
+func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
@@ -301,13 +311,13 @@ func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, roots
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, roots, nil
 }
