@@ -405,3 +405,16 @@ func TestNewChecksOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestOneMailerSendsConcurrently(t *testing.T) {
+	s := authSink(t, sinkConfig{})
+	mailer := newMailer(t, s, nil)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() { errs <- mailer.Send(context.Background(), testMail()) }()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+	require.Len(t, s.Messages(), 8)
+}
