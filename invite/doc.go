@@ -82,6 +82,22 @@
 // working. Hosts that hand out the returned token or URL themselves and
 // deliver from another process should configure a Key.
 //
+// # The invitation email
+//
+// The host's Mailer receives each email as a Mail: the organization, the
+// inviter, the role, the workspaces by name, the expiry and the accept
+// URL. Templates.Render turns it into a subject, a plain-text body and an
+// HTML body; DefaultTemplates are in English, and a host overrides any of
+// them or translates them all (Templates.Parse, Templates.ParseFS,
+// Templates.Funcs):
+//
+//	e, err := invite.DefaultTemplates().Render(m) // e.Subject, e.Text, e.HTML
+//
+// Names come from users: Render puts every name on one line, free of
+// control characters, and the HTML body escapes them. Package
+// invite/smtpmail is a ready Mailer that renders and sends over SMTP
+// (STARTTLS, AUTH) for hosts without a mail provider's API.
+//
 // # Limits, audit and delivery
 //
 // Seats count members plus pending invitations, one way for every path

@@ -16,7 +16,9 @@ import (
 // Every field of Mail is plain text. Names and the organization's name are
 // typed by users: never put them in a mail header (Subject, From, To
 // display names) without the mail library's encoding, and escape them in
-// HTML.
+// HTML. Templates.Render (DefaultTemplates, or the host's own) does the
+// escaping and makes the subject and bodies; package invite/smtpmail is a
+// ready Mailer over SMTP.
 type Mailer interface {
 	Send(ctx context.Context, m Mail) error
 }
