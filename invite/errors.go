@@ -1,8 +1,7 @@
 package invite
 
 import (
-	"errors"
-
+	"github.com/rosterkit/roster/internal/coded"
 	"github.com/rosterkit/roster/membership"
 )
 
@@ -16,36 +15,36 @@ var (
 	// matches ErrInvalidInput.
 	ErrInvalidEmail = membership.ErrInvalidEmail
 	// ErrEmptyBatch: an invitation request without any address.
-	ErrEmptyBatch = errors.New("roster: no email address to invite")
+	ErrEmptyBatch = error(coded.New("empty_batch", "roster: no email address to invite"))
 	// ErrBatchTooLarge: more addresses than the batch limit.
-	ErrBatchTooLarge = errors.New("roster: too many email addresses in one batch")
+	ErrBatchTooLarge = error(coded.New("batch_too_large", "roster: too many email addresses in one batch"))
 	// ErrInvalidToken: a token that is malformed, mistyped, truncated, of
 	// the wrong kind, or unknown. It never says which.
-	ErrInvalidToken = errors.New("roster: invalid invitation token")
+	ErrInvalidToken = error(coded.New("invalid_token", "roster: invalid invitation token"))
 	// ErrExpired: the invitation or link has expired.
-	ErrExpired = errors.New("roster: invitation expired")
+	ErrExpired = error(coded.New("expired", "roster: invitation expired"))
 	// ErrRevoked: the invitation or link was revoked.
-	ErrRevoked = errors.New("roster: invitation revoked")
+	ErrRevoked = error(coded.New("revoked", "roster: invitation revoked"))
 	// ErrAlreadyUsed: the invitation was already accepted.
-	ErrAlreadyUsed = errors.New("roster: invitation already used")
+	ErrAlreadyUsed = error(coded.New("already_used", "roster: invitation already used"))
 	// ErrRejected: the invitee declined the invitation.
-	ErrRejected = errors.New("roster: invitation rejected")
+	ErrRejected = error(coded.New("rejected", "roster: invitation rejected"))
 	// ErrUsedUp: the link has no use left.
-	ErrUsedUp = errors.New("roster: invite link used up")
+	ErrUsedUp = error(coded.New("used_up", "roster: invite link used up"))
 	// ErrEmailMismatch: the accepting user's email is not the invited one.
-	ErrEmailMismatch = errors.New("roster: email does not match the invitation")
+	ErrEmailMismatch = error(coded.New("email_mismatch", "roster: email does not match the invitation"))
 	// ErrEmailNotVerified: the accepting user's email is not verified.
-	ErrEmailNotVerified = errors.New("roster: email not verified")
+	ErrEmailNotVerified = error(coded.New("email_not_verified", "roster: email not verified"))
 	// ErrDomainNotAllowed: the user's email domain may not join with the link.
-	ErrDomainNotAllowed = errors.New("roster: email domain not allowed by the link")
+	ErrDomainNotAllowed = error(coded.New("domain_not_allowed", "roster: email domain not allowed by the link"))
 	// ErrRateLimited: the organization or the inviter has sent as many
 	// invitations as the daily limit allows.
-	ErrRateLimited = errors.New("roster: invitation rate limit reached")
+	ErrRateLimited = error(coded.New("rate_limited", "roster: invitation rate limit reached"))
 	// ErrLinksDisabled: the organization turned invite links off.
-	ErrLinksDisabled = errors.New("roster: invite links are disabled")
+	ErrLinksDisabled = error(coded.New("links_disabled", "roster: invite links are disabled"))
 	// ErrNoKey: the token cannot be shown again, because no key was
 	// configured when it was made, or its key is no longer configured.
-	ErrNoKey = errors.New("roster: token not recoverable without its key")
+	ErrNoKey = error(coded.New("no_key", "roster: token not recoverable without its key"))
 	// ErrInvalidOptions: the Service was built with unusable Options (a key
 	// of the wrong size, a base URL that is not absolute https, a TTL
 	// beyond MaxTTL…) or not built by New. It is

@@ -6,13 +6,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// Bounds of a denied attempt's audit event: its target and reason are cut
-// to these many bytes (at a character boundary), whatever the attempt
-// carried.
-const (
-	MaxAuditTargetLen = 512
-	MaxAuditReasonLen = 1024
-)
+// MaxAuditTargetLen bounds a denied attempt's audit event: its target is
+// cut to this many bytes (at a character boundary), whatever the attempt
+// carried. Its reason is the refusal's code (see CodeOf).
+const MaxAuditTargetLen = 512
 
 // AuditEvent records one mutation of an organization, or one denied attempt.
 // Events are ordered by ID (UUIDv7, time-ordered).
@@ -24,7 +21,8 @@ type AuditEvent struct {
 	Target string // what was acted on: a user ID, workspace ID, email…
 	Before map[string]string
 	After  map[string]string
-	// Denied marks an attempt that was refused; Reason says why.
+	// Denied marks an attempt that was refused; Reason is the refusal's
+	// stable code (CodeForbidden, CodeSeatLimit…; see CodeOf).
 	Denied bool
 	Reason string
 	At     time.Time

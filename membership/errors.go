@@ -3,6 +3,7 @@ package membership
 import (
 	"errors"
 
+	"github.com/rosterkit/roster/internal/coded"
 	"github.com/rosterkit/roster/internal/ident"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
@@ -22,9 +23,9 @@ var (
 	// ErrInvalidRole: a role or permission the catalog does not define.
 	ErrInvalidRole = roles.ErrInvalidRole
 	// ErrLastOwner: the change would leave the organization without an owner.
-	ErrLastOwner = errors.New("roster: last owner")
+	ErrLastOwner = error(coded.New("last_owner", "roster: last owner"))
 	// ErrSeatLimit: the organization has no free seat or licence.
-	ErrSeatLimit = errors.New("roster: seat limit reached")
+	ErrSeatLimit = error(coded.New("seat_limit", "roster: seat limit reached"))
 	// ErrInvalidInput: an empty or over-long name, a name with control,
 	// invisible or direction-changing characters, an invalid slug, email or
 	// UTF-8, a zero ID, or a page cursor this store did not make.
@@ -36,14 +37,14 @@ var (
 	ErrInvalidEmail = ident.ErrInvalidEmail
 	// ErrWorkspaceRequired: the organization requires every member (other
 	// than owners and admins) to keep at least one workspace.
-	ErrWorkspaceRequired = errors.New("roster: workspace required")
+	ErrWorkspaceRequired = error(coded.New("workspace_required", "roster: workspace required"))
 	// ErrGuestsNotAllowed: the organization's guest policy refuses people
 	// outside its co-worker domains.
-	ErrGuestsNotAllowed = errors.New("roster: guests not allowed")
+	ErrGuestsNotAllowed = error(coded.New("guests_not_allowed", "roster: guests not allowed"))
 	// ErrInvalidOptions: the Service is unusable as built: not made by New
 	// (a zero Service), or made without a store. invite.ErrInvalidOptions
 	// is the same value.
-	ErrInvalidOptions = errors.New("roster: invalid options")
+	ErrInvalidOptions = error(coded.New("invalid_options", "roster: invalid options"))
 )
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -123,9 +123,9 @@ func denied(err error) bool {
 // their own (an expired invitation, say) call it too. It is best effort: a
 // failure is logged, not returned, since the caller already has the more
 // useful error. What a refusal writes is bounded: nothing for an actor ID
-// no member could have (see MaxUserIDLen) or an unknown organization, and
-// the target and reason cut to MaxAuditTargetLen and MaxAuditReasonLen
-// bytes.
+// no member could have (see MaxUserIDLen) or an unknown organization, the
+// target cut to MaxAuditTargetLen bytes, and the reason the code of cause
+// (see CodeOf), never its message.
 func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
 	if s.ready(ctx) != nil || org == uuid.Nil || cause == nil || checkUserID("actor", actor) != nil {
 		return
@@ -140,7 +140,7 @@ func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID,
 		return s.st.AppendAudit(ctx, AuditEvent{
 			ID: newID(), OrgID: org, Actor: actor, Action: clipTo(action, MaxAuditTargetLen),
 			Target: clipTo(target, MaxAuditTargetLen), Denied: true,
-			Reason: clipTo(cause.Error(), MaxAuditReasonLen), At: s.clock.Now().UTC(),
+			Reason: CodeOf(cause), At: s.clock.Now().UTC(),
 		})
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {

@@ -187,8 +187,8 @@ func testAudit(t *testing.T, newStore func(t *testing.T) Store) {
 				}
 				if e.Actor == c.actor && e.Action == c.action {
 					found = true
-					is.True(e.Reason != "")          // the reason is recorded
-					is.True(e.At.Equal(f.clk.Now())) // at the clock's time
+					is.Equal(e.Reason, membership.CodeOf(c.want)) // the refusal's code is recorded
+					is.True(e.At.Equal(f.clk.Now()))              // at the clock's time
 				}
 			}
 			if !found {
