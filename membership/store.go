@@ -92,6 +92,11 @@ type Store interface {
 	// MemberAccess lists userID's workspace access in org, ordered by
 	// workspace ID.
 	MemberAccess(ctx context.Context, org uuid.UUID, userID string) ([]WorkspaceAccess, error)
+	// AccessOf lists the workspace access of the members userIDs of org
+	// (at most storage.MaxPageSize of them), each row with its
+	// workspace's name, ordered by user ID, then workspace ID: one read
+	// for a page of a Members tab.
+	AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) ([]NamedAccess, error)
 	// WorkspaceAccessList lists the access rows of workspace ws of org,
 	// ordered by user ID.
 	WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page storage.Page) ([]WorkspaceAccess, string, error)

@@ -25,3 +25,9 @@ type WorkspaceAccess struct {
 	GrantedBy   string
 	GrantedAt   time.Time
 }
+
+// NamedAccess is a workspace access row with its workspace's name.
+type NamedAccess struct {
+	WorkspaceAccess
+	WorkspaceName string
+}

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -89,4 +90,32 @@ func (s *Store) WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page
 		return out, "", nil
 	}
 	return out, stringCursor(rows[len(rows)-1].user, more), nil
+}
+
+// AccessOf lists the workspace access of the members userIDs of org, each
+// with its workspace's name, ordered by user ID, then workspace ID.
+func (s *Store) AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) ([]membership.NamedAccess, error) {
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	o := st.org(org)
+	if o == nil {
+		return nil, nil
+	}
+	ids := slices.Clone(userIDs)
+	slices.Sort(ids)
+	var out []membership.NamedAccess
+	for i, u := range ids {
+		if i > 0 && ids[i-1] == u {
+			continue
+		}
+		rows, _ := collect(o.byUser, accessRow{user: u}, func(r accessRow) bool { return r.user == u }, nil, -1)
+		for _, r := range rows {
+			na := membership.NamedAccess{WorkspaceAccess: *r.a}
+			if w := o.workspace(r.a.WorkspaceID); w != nil {
+				na.WorkspaceName = w.Name
+			}
+			out = append(out, na)
+		}
+	}
+	return out, nil
 }

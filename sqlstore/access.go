@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -151,3 +152,39 @@ func (s *Store) checkStmt(ctx context.Context) *sql.Stmt {
 	s.check.Store(st)
 	return st
 }
+
+// AccessOf lists the workspace access of the members userIDs of org, each
+// with its workspace's name, ordered by user ID, then workspace ID, in one
+// query.
+func (s *Store) AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) ([]membership.NamedAccess, error) {
+	const op = "access of members"
+	args := []any{org}
+	for _, u := range userIDs {
+		if validText(u) {
+			args = append(args, u)
+		}
+	}
+	if len(args) == 1 {
+		return nil, nil
+	}
+	q := s.sql(`SELECT a.org_id, a.workspace_id, a.user_id, a.role, a.granted_by, a.granted_at, w.name
+FROM roster_workspace_access a JOIN roster_workspaces w ON w.org_id = a.org_id AND w.id = a.workspace_id
+WHERE a.org_id = ? AND a.user_id IN (?` + strings.Repeat(", ?", len(args)-2) + `) ORDER BY a.user_id, a.workspace_id`)
+	return reread(ctx, s, func(c querier) ([]membership.NamedAccess, error) {
+		return list(ctx, s, c, op, q, args, func(r scanner) (membership.NamedAccess, error) {
+			var na membership.NamedAccess
+			a, err := s.scanAccess(ctx, op, withColumn{r, &na.WorkspaceName})
+			na.WorkspaceAccess = a
+			return na, err
+		})
+	})
+}
+
+// withColumn scans a row of scanAccess's columns and one more, into dst.
+type withColumn struct {
+	r   scanner
+	dst any
+}
+
+// Scan scans the row into dest and the last column into c.dst.
+func (c withColumn) Scan(dest ...any) error { return c.r.Scan(append(dest, c.dst)...) }

@@ -177,4 +177,79 @@ func testReads(t *testing.T, newStore func(t *testing.T) Store) {
 			t.Fatalf("AllMembers by a stranger yielded %v, want one ErrForbidden", errs)
 		}
 	})
+
+	t.Run("MemberViewsCarryWorkspaceRolesAndNamesForAWholePage", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, newStore)
+		a, b := f.workspace(t, "Alpha"), f.workspace(t, "Beta")
+		f.add(t, "admin", roles.OrgAdmin)
+		f.add(t, "bob", roles.OrgMember, ws{a.ID, roles.WorkspaceContributor}, ws{b.ID, roles.WorkspaceViewer})
+		f.add(t, "cy", roles.OrgMember, ws{b.ID, roles.WorkspaceAdmin})
+		other := newFixture(t, newStore, onStore(f.st))
+		ow := other.workspace(t, "Elsewhere")
+		other.add(t, "bob", roles.OrgMember, ws{ow.ID, roles.WorkspaceAdmin}) // bob in another organization
+		want := map[string]string{}
+		for _, m := range f.members(t) {
+			var parts []string
+			as, err := f.st.MemberAccess(f.ctx, f.org.ID, m.UserID)
+			if err != nil {
+				t.Fatalf("store MemberAccess: %v", err)
+			}
+			for _, acc := range as {
+				name := map[uuid.UUID]string{a.ID: "Alpha", b.ID: "Beta"}[acc.WorkspaceID]
+				parts = append(parts, name+"="+string(acc.Role))
+			}
+			want[m.UserID] = strings.Join(parts, ",")
+		}
+		got := map[string]string{}
+		page := storage.Page{Limit: 2}
+		for {
+			views, next, err := f.svc.MemberViews(f.ctx, f.owner, f.org.ID, membership.MemberFilter{}, page)
+			if err != nil {
+				t.Fatalf("MemberViews: %v", err)
+			}
+			for _, v := range views {
+				var parts []string
+				for _, w := range v.Workspaces {
+					parts = append(parts, w.Name+"="+string(w.Role))
+				}
+				got[v.UserID] = strings.Join(parts, ",")
+				if v.AllWorkspaces != (v.Role == roles.OrgOwner || v.Role == roles.OrgAdmin) {
+					t.Errorf("%s (%s): AllWorkspaces = %v", v.UserID, v.Role, v.AllWorkspaces)
+				}
+			}
+			if !advance(t, &page, next) {
+				break
+			}
+		}
+		if len(got) != 4 || got["bob"] == "" || got["cy"] != "Beta=admin" {
+			t.Fatalf("MemberViews = %v", got)
+		}
+		for u, w := range want {
+			if got[u] != w {
+				t.Errorf("%s: MemberViews says %q, MemberAccess %q", u, got[u], w)
+			}
+		}
+		_, _, err := f.svc.MemberViews(f.ctx, "stranger", f.org.ID, membership.MemberFilter{}, storage.Page{})
+		wantErr(t, err, membership.ErrForbidden)
+
+		rows, err := f.st.AccessOf(f.ctx, f.org.ID, []string{"cy", "bob", "nobody", "bob"})
+		if err != nil {
+			t.Fatalf("store AccessOf: %v", err)
+		}
+		var keys []string
+		for _, r := range rows {
+			if r.OrgID != f.org.ID {
+				t.Fatalf("AccessOf returned a row of another organization: %+v", r)
+			}
+			keys = append(keys, r.UserID+"/"+r.WorkspaceName)
+		}
+		wantKeys := []string{"bob/Alpha", "bob/Beta", "cy/Beta"}
+		if a.ID.String() > b.ID.String() {
+			wantKeys[0], wantKeys[1] = wantKeys[1], wantKeys[0]
+		}
+		if strings.Join(keys, " ") != strings.Join(wantKeys, " ") {
+			t.Fatalf("store AccessOf = %v, want %v (by user, then workspace ID; duplicates and strangers ignored)", keys, wantKeys)
+		}
+	})
 }
