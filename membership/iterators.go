@@ -51,3 +51,8 @@ func (s *Service) AllOrganizations(ctx context.Context, userID string) iter.Seq2
 func (s *Service) AllDeadLetters(ctx context.Context, channel string) iter.Seq2[Message, error] {
 	return storage.All(func(p storage.Page) ([]Message, string, error) { return s.DeadLetters(ctx, channel, p) })
 }
+
+// AllMemberships iterates over the memberships Memberships lists.
+func (s *Service) AllMemberships(ctx context.Context, userID string) iter.Seq2[UserMembership, error] {
+	return storage.All(func(p storage.Page) ([]UserMembership, string, error) { return s.Memberships(ctx, userID, p) })
+}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/roles"
 )
 
 // Organization is a tenant: a company or team account.
@@ -74,6 +75,14 @@ type NewOrganization struct {
 	// OwnerEmail and OwnerName describe the creator, who becomes the owner.
 	OwnerEmail string
 	OwnerName  string
+}
+
+// UserMembership is one organization of a user, with the user's standing
+// there: an org switcher's row.
+type UserMembership struct {
+	Organization
+	Role        roles.Role
+	Deactivated bool
 }
 
 // OrganizationUpdate changes an organization; nil fields stay as they are.

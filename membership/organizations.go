@@ -247,3 +247,19 @@ func (s *Service) Organizations(ctx context.Context, userID string, page storage
 	}
 	return s.st.UserOrganizations(ctx, userID, page)
 }
+
+// Memberships lists the organizations userID belongs to with its role in
+// each and whether it is deactivated there, ordered by organization ID:
+// an org switcher, in one store read per page.
+func (s *Service) Memberships(ctx context.Context, userID string, page storage.Page) ([]UserMembership, string, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, "", err
+	}
+	if err := checkUserID("user ID", userID); err != nil {
+		return nil, "", err
+	}
+	if _, err := page.Size(); err != nil {
+		return nil, "", err
+	}
+	return s.st.UserMemberships(ctx, userID, page)
+}

@@ -50,6 +50,9 @@ type Store interface {
 	// UserOrganizations lists the organizations userID is a member of,
 	// ordered by organization ID.
 	UserOrganizations(ctx context.Context, userID string, page storage.Page) ([]Organization, string, error)
+	// UserMemberships is UserOrganizations with userID's role in each and
+	// whether it is deactivated there.
+	UserMemberships(ctx context.Context, userID string, page storage.Page) ([]UserMembership, string, error)
 
 	// CreateWorkspace inserts ws. It returns ErrNotFound when its
 	// organization does not exist and ErrConflict when the name is taken in

@@ -137,3 +137,29 @@ func cloneOrg(org membership.Organization) membership.Organization {
 func orgNotFound(id uuid.UUID) error {
 	return fmt.Errorf("memstore: organization %s: %w", id, storage.ErrNotFound)
 }
+
+// UserMemberships is UserOrganizations with userID's role in each and
+// whether it is deactivated there.
+func (s *Store) UserMemberships(ctx context.Context, userID string, page storage.Page) ([]membership.UserMembership, string, error) {
+	size, from, end, err := idPage("user memberships", page)
+	if err != nil || end {
+		return nil, "", err
+	}
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	rows, more := collect(st.userOrgs, userOrgRow{user: userID, org: from},
+		func(r userOrgRow) bool { return r.user == userID }, nil, size)
+	out := make([]membership.UserMembership, 0, len(rows))
+	for _, r := range rows {
+		o := st.org(r.org)
+		um := membership.UserMembership{Organization: cloneOrg(o.org)}
+		if m := o.member(userID); m != nil {
+			um.Role, um.Deactivated = m.Role, m.Deactivated
+		}
+		out = append(out, um)
+	}
+	if len(rows) == 0 {
+		return out, "", nil
+	}
+	return out, idCursor(rows[len(rows)-1].org, more), nil
+}

@@ -173,18 +173,19 @@ WHERE a.org_id = ? AND a.user_id IN (?` + strings.Repeat(", ?", len(args)-2) + `
 	return reread(ctx, s, func(c querier) ([]membership.NamedAccess, error) {
 		return list(ctx, s, c, op, q, args, func(r scanner) (membership.NamedAccess, error) {
 			var na membership.NamedAccess
-			a, err := s.scanAccess(ctx, op, withColumn{r, &na.WorkspaceName})
+			a, err := s.scanAccess(ctx, op, withColumns{r, []any{&na.WorkspaceName}})
 			na.WorkspaceAccess = a
 			return na, err
 		})
 	})
 }
 
-// withColumn scans a row of scanAccess's columns and one more, into dst.
-type withColumn struct {
-	r   scanner
-	dst any
+// withColumns scans a row of a scan function's columns followed by more,
+// into extra.
+type withColumns struct {
+	r     scanner
+	extra []any
 }
 
-// Scan scans the row into dest and the last column into c.dst.
-func (c withColumn) Scan(dest ...any) error { return c.r.Scan(append(dest, c.dst)...) }
+// Scan scans the first columns into dest and the rest into c.extra.
+func (c withColumns) Scan(dest ...any) error { return c.r.Scan(append(dest, c.extra...)...) }

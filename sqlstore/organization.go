@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
 
@@ -187,4 +188,36 @@ func pageOf[T any](items []T, n int, key func(T) string) ([]T, string) {
 	}
 	items = items[:n]
 	return items, storage.Cursor(key(items[n-1]))
+}
+
+// UserMemberships is UserOrganizations with userID's role in each and
+// whether it is deactivated there, in one query.
+func (s *Store) UserMemberships(ctx context.Context, userID string, page storage.Page) ([]membership.UserMembership, string, error) {
+	const op = "user memberships"
+	after, n, err := idKey(page)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	if !validText(userID) {
+		return nil, "", nil
+	}
+	q := s.sql(`SELECT o.id, o.name, o.slug, o.settings, o.created_at, o.updated_at, m.role, m.deactivated
+FROM roster_members m JOIN roster_organizations o ON o.id = m.org_id
+WHERE m.user_id = ? AND m.org_id > ? ORDER BY m.org_id LIMIT ?`)
+	out, err := reread(ctx, s, func(c querier) ([]membership.UserMembership, error) {
+		return list(ctx, s, c, op, q, []any{userID, after, n + 1}, func(r scanner) (membership.UserMembership, error) {
+			var (
+				um   membership.UserMembership
+				role string
+			)
+			o, err := s.scanOrg(ctx, op, withColumns{r, []any{&role, &um.Deactivated}})
+			um.Organization, um.Role = o, roles.Role(role)
+			return um, err
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, n, func(m membership.UserMembership) string { return m.ID.String() })
+	return out, next, nil
 }

@@ -2,6 +2,8 @@ package storagetest
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,5 +253,44 @@ func testReads(t *testing.T, newStore func(t *testing.T) Store) {
 		if strings.Join(keys, " ") != strings.Join(wantKeys, " ") {
 			t.Fatalf("store AccessOf = %v, want %v (by user, then workspace ID; duplicates and strangers ignored)", keys, wantKeys)
 		}
+	})
+
+	t.Run("MembershipsGiveTheUsersRoleInEachOrganization", func(t *testing.T) {
+		t.Parallel()
+		user := uniq("user")
+		a := newFixture(t, newStore)
+		b := newFixture(t, newStore, onStore(a.st))
+		c := newFixture(t, newStore, onStore(a.st), ownedBy(user))
+		a.add(t, user, roles.OrgAdmin)
+		b.add(t, user, roles.OrgMember)
+		if _, err := b.svc.Deactivate(b.ctx, b.owner, b.org.ID, user); err != nil {
+			t.Fatalf("Deactivate: %v", err)
+		}
+		newFixture(t, newStore, onStore(a.st)) // an organization the user is not in
+		want := map[uuid.UUID]string{a.org.ID: "admin/false", b.org.ID: "member/true", c.org.ID: "owner/false"}
+		got := map[uuid.UUID]string{}
+		var order []string
+		page := storage.Page{Limit: 2}
+		for {
+			ms, next, err := a.svc.Memberships(a.ctx, user, page)
+			if err != nil {
+				t.Fatalf("Memberships: %v", err)
+			}
+			for _, m := range ms {
+				got[m.ID] = fmt.Sprintf("%s/%v", m.Role, m.Deactivated)
+				order = append(order, m.ID.String())
+				if m.Name == "" || m.Slug == "" {
+					t.Errorf("membership of %s lacks the organization: %+v", m.ID, m)
+				}
+			}
+			if !advance(t, &page, next) {
+				break
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || !slices.IsSorted(order) {
+			t.Fatalf("Memberships = %v in order %v, want %v by organization ID", got, order, want)
+		}
+		_, _, err := a.svc.Memberships(a.ctx, "", storage.Page{})
+		wantErr(t, err, membership.ErrInvalidInput)
 	})
 }
