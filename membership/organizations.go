@@ -236,16 +236,15 @@ func (s *Service) DeleteOrganization(ctx context.Context, actor string, org uuid
 
 // Organizations lists the organizations userID belongs to, ordered by ID.
 func (s *Service) Organizations(ctx context.Context, userID string, page storage.Page) ([]Organization, string, error) {
-	if err := s.ready(ctx); err != nil {
+	ms, next, err := s.Memberships(ctx, userID, page)
+	if err != nil {
 		return nil, "", err
 	}
-	if err := checkUserID("user ID", userID); err != nil {
-		return nil, "", err
+	out := make([]Organization, len(ms))
+	for i, m := range ms {
+		out[i] = m.Organization
 	}
-	if _, err := page.Size(); err != nil {
-		return nil, "", err
-	}
-	return s.st.UserOrganizations(ctx, userID, page)
+	return out, next, nil
 }
 
 // Memberships lists the organizations userID belongs to with its role in

@@ -110,22 +110,15 @@ func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
 // UserOrganizations lists the organizations userID is a member of, ordered
 // by organization ID.
 func (s *Store) UserOrganizations(ctx context.Context, userID string, page storage.Page) ([]membership.Organization, string, error) {
-	size, from, end, err := idPage("user organizations", page)
-	if err != nil || end {
+	ms, next, err := s.UserMemberships(ctx, userID, page)
+	if err != nil {
 		return nil, "", err
 	}
-	st, rd := s.view(ctx)
-	defer rd.leave()
-	rows, more := collect(st.userOrgs, userOrgRow{user: userID, org: from},
-		func(r userOrgRow) bool { return r.user == userID }, nil, size)
-	out := make([]membership.Organization, len(rows))
-	for i, r := range rows {
-		out[i] = cloneOrg(st.org(r.org).org)
+	out := make([]membership.Organization, len(ms))
+	for i, m := range ms {
+		out[i] = m.Organization
 	}
-	if len(rows) == 0 {
-		return out, "", nil
-	}
-	return out, idCursor(rows[len(rows)-1].org, more), nil
+	return out, next, nil
 }
 
 // cloneOrg returns a copy of org that shares no memory with it.
