@@ -100,6 +100,10 @@ type Store interface {
 	// workspace's name, ordered by user ID, then workspace ID: one read
 	// for a page of a Members tab.
 	AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) ([]NamedAccess, error)
+	// MembersByID returns the members of org among userIDs (at most
+	// storage.MaxPageSize of them), ordered by user ID; unknown IDs are
+	// left out.
+	MembersByID(ctx context.Context, org uuid.UUID, userIDs []string) ([]Member, error)
 	// WorkspaceAccessList lists the access rows of workspace ws of org,
 	// ordered by user ID.
 	WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page storage.Page) ([]WorkspaceAccess, string, error)

@@ -104,10 +104,7 @@ func (s *Store) AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) (
 	ids := slices.Clone(userIDs)
 	slices.Sort(ids)
 	var out []membership.NamedAccess
-	for i, u := range ids {
-		if i > 0 && ids[i-1] == u {
-			continue
-		}
+	for _, u := range slices.Compact(ids) {
 		rows, _ := collect(o.byUser, accessRow{user: u}, func(r accessRow) bool { return r.user == u }, nil, -1)
 		for _, r := range rows {
 			na := membership.NamedAccess{WorkspaceAccess: *r.a}

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -207,4 +208,25 @@ func lowerASCII(c byte) byte {
 
 func memberNotFound(userID string) error {
 	return fmt.Errorf("memstore: member %q: %w", userID, storage.ErrNotFound)
+}
+
+// MembersByID returns the members of org among userIDs, ordered by user
+// ID; unknown IDs are left out.
+func (s *Store) MembersByID(ctx context.Context, org uuid.UUID, userIDs []string) ([]membership.Member, error) {
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	o := st.org(org)
+	if o == nil {
+		return nil, nil
+	}
+	ids := slices.Clone(userIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var out []membership.Member
+	for _, u := range ids {
+		if m := o.member(u); m != nil {
+			out = append(out, *m)
+		}
+	}
+	return out, nil
 }

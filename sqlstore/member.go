@@ -191,3 +191,23 @@ func (s *Store) scanMember(ctx context.Context, op string, r scanner) (membershi
 	}
 	return m, nil
 }
+
+// MembersByID returns the members of org among userIDs, ordered by user
+// ID, in one query; unknown IDs are left out.
+func (s *Store) MembersByID(ctx context.Context, org uuid.UUID, userIDs []string) ([]membership.Member, error) {
+	const op = "members by ID"
+	args := []any{org}
+	for _, u := range userIDs {
+		if validText(u) {
+			args = append(args, u)
+		}
+	}
+	if len(args) == 1 {
+		return nil, nil
+	}
+	q := s.sql(`SELECT ` + memberCols + ` FROM roster_members WHERE org_id = ? AND user_id IN (?` +
+		strings.Repeat(", ?", len(args)-2) + `) ORDER BY user_id`)
+	return reread(ctx, s, func(c querier) ([]membership.Member, error) {
+		return list(ctx, s, c, op, q, args, func(r scanner) (membership.Member, error) { return s.scanMember(ctx, op, r) })
+	})
+}

@@ -293,4 +293,40 @@ func testReads(t *testing.T, newStore func(t *testing.T) Store) {
 		_, _, err := a.svc.Memberships(a.ctx, "", storage.Page{})
 		wantErr(t, err, membership.ErrInvalidInput)
 	})
+
+	t.Run("InvitationViewsNameTheInviterAndTheWorkspaces", func(t *testing.T) {
+		t.Parallel()
+		f := newInviteFixture(t, newStore)
+		a, b := f.workspace(t, "Alpha"), f.workspace(t, "Beta")
+		f.add(t, "lead", roles.OrgAdmin)
+		f.inviteAs(t, "lead", "x@example.com", roles.OrgMember, ws{a.ID, roles.WorkspaceViewer}, ws{b.ID, roles.WorkspaceContributor})
+		f.inviteOne(t, "y@example.com", roles.OrgMember, ws{b.ID, roles.WorkspaceViewer})
+		f.inviteAs(t, "lead", "z@example.com", roles.OrgMember)
+		if err := f.svc.DeleteWorkspace(f.ctx, f.owner, f.org.ID, a.ID); err != nil {
+			t.Fatalf("DeleteWorkspace: %v", err)
+		}
+		got := map[string]string{}
+		for v, err := range f.iv.AllInvitationViews(f.ctx, f.owner, f.org.ID, invite.InvitationFilter{Statuses: invite.Pending()}) {
+			if err != nil {
+				t.Fatalf("InvitationViews: %v", err)
+			}
+			var ws []string
+			for _, w := range v.Workspaces {
+				ws = append(ws, w.Name+"="+string(w.Role))
+			}
+			got[v.Email] = v.InviterName + "|" + v.InviterEmail + "|" + strings.Join(ws, ",")
+		}
+		want := map[string]string{
+			"x@example.com": "Name lead|lead@example.com|Beta=contributor", // Alpha was deleted
+			"y@example.com": "The Owner|owner@example.com|Beta=viewer",
+			"z@example.com": "Name lead|lead@example.com|",
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("InvitationViews = %v, want %v", got, want)
+		}
+		ms, err := f.st.MembersByID(f.ctx, f.org.ID, []string{"lead", "nobody", f.owner, "lead"})
+		if err != nil || len(ms) != 2 || ms[0].UserID > ms[1].UserID {
+			t.Fatalf("store MembersByID = %+v, %v; want lead and the owner, by user ID", ms, err)
+		}
+	})
 }
