@@ -74,7 +74,7 @@ func BenchmarkFloor(b *testing.B) {
 	for _, n := range checkSizes() {
 		bl := fixture(b, sf, n)
 		table := floorOf(bl.f)
-		for _, kind := range kinds {
+		for _, kind := range Kinds {
 			qs := requests(bl.f, kind)
 			b.Run(label(n)+"/"+kind, func(b *testing.B) { benchFloor(b, table, qs) })
 		}
@@ -82,7 +82,7 @@ func BenchmarkFloor(b *testing.B) {
 }
 
 // BenchmarkCan is the permission check through the Service, per store, on
-// the request sequences of BenchmarkFloor (requests_test.go).
+// the request sequences of BenchmarkFloor (Fixture.Requests).
 func BenchmarkCan(b *testing.B) {
 	for _, sf := range stores(b) {
 		b.Run(sf.name, func(b *testing.B) {
@@ -92,7 +92,7 @@ func BenchmarkCan(b *testing.B) {
 				}
 				bl := fixture(b, sf, n)
 				svc := membership.New(bl.st, membership.Options{})
-				for _, kind := range kinds {
+				for _, kind := range Kinds {
 					qs := requests(bl.f, kind)
 					b.Run(label(n)+"/"+kind, func(b *testing.B) { benchCan(b, svc, bl.f, qs) })
 				}
@@ -102,15 +102,15 @@ func BenchmarkCan(b *testing.B) {
 }
 
 // benchCan is the timed loop of a check, shaped like benchFloor's.
-func benchCan(b *testing.B, svc *membership.Service, f *Fixture, qs []query) {
+func benchCan(b *testing.B, svc *membership.Service, f *Fixture, qs []Request) {
 	ctx := context.Background()
 	org := f.Org.ID
 	mask := len(qs) - 1
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		q := &qs[i&mask]
-		if ok, err := svc.Can(ctx, org, q.user, q.ws, roles.PermView); ok != q.want || err != nil {
-			b.Fatalf("Can(%s, %s) = %v, %v; want %v", q.user, q.ws, ok, err, q.want)
+		if ok, err := svc.Can(ctx, org, q.UserID, q.Workspace, q.Perm); ok != q.Want || err != nil {
+			b.Fatalf("Can(%s, %s, %d) = %v, %v; want %v", q.UserID, q.Workspace, q.Perm, ok, err, q.Want)
 		}
 	}
 }
@@ -133,7 +133,7 @@ func BenchmarkCanParallel(b *testing.B) {
 				for pb.Next() {
 					i++
 					q := &qs[i&(len(qs)-1)]
-					if ok, err := svc.Can(ctx, bl.f.Org.ID, q.user, q.ws, roles.PermView); err != nil || !ok {
+					if ok, err := svc.Can(ctx, bl.f.Org.ID, q.UserID, q.Workspace, q.Perm); err != nil || !ok {
 						b.Errorf("Can = %v, %v", ok, err)
 						return
 					}
