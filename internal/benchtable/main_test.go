@@ -161,3 +161,47 @@ func TestTablesPrintMediansAndMisses(t *testing.T) {
 		t.Errorf("missed = %d, want 3:\n%s", missed, out)
 	}
 }
+
+func TestPeerRatiosCompareSameSizeAndCase(t *testing.T) {
+	const peer = `pkg: github.com/rosterkit/roster/bench
+BenchmarkPeer/roster/1k/allow-2        	 1000000	        50.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkPeer/roster/100k/allow-2      	 1000000	       100.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkPeer/casbin/1k/allow-2        	   10000	     20000 ns/op	    8000 B/op	     180 allocs/op
+BenchmarkPeer/casbin/100k/allow-2      	   10000	      8000 ns/op	    8000 B/op	     180 allocs/op
+BenchmarkPeer/casbin-cached/1k/allow-2 	 1000000	       200 ns/op	     176 B/op	       6 allocs/op
+BenchmarkPeer/casbin-synced/1k/allow-2 	 1000000	       100 ns/op	     176 B/op	       6 allocs/op
+BenchmarkPeer/casbin-synced/1k/deny-2  	 1000000	       100 ns/op	     176 B/op	       6 allocs/op
+`
+	res := newResults()
+	if err := res.parse(strings.NewReader(peer)); err != nil {
+		t.Fatal(err)
+	}
+	checks := evaluate(defaultRules, res)
+	cases := []struct {
+		label, num, den string
+		value           float64
+		met             bool
+	}{
+		{"Roster faster than Casbin Enforce", "Peer/roster/1k/allow", "Peer/casbin/1k/allow", 400, true},
+		{"Roster faster than Casbin Enforce", "Peer/roster/100k/allow", "Peer/casbin/100k/allow", 80, false},
+		{"Roster faster than Casbin cached", "Peer/roster/1k/allow", "Peer/casbin-cached/1k/allow", 4, true},
+		{"Roster faster than Casbin synced cached", "Peer/roster/1k/allow", "Peer/casbin-synced/1k/allow", 2, false},
+		{"Roster beside Casbin allocates nothing", "Peer/roster/100k/allow", "", 0, true},
+	}
+	for _, tc := range cases {
+		c, ok := find(checks, tc.label, tc.num)
+		if !ok {
+			t.Errorf("%s: no check for %s", tc.label, tc.num)
+			continue
+		}
+		if c.den != tc.den || c.value != tc.value || c.met() != tc.met {
+			t.Errorf("%s %s: got vs %q = %v met %v; want vs %q = %v met %v",
+				tc.label, tc.num, c.den, c.value, c.met(), tc.den, tc.value, tc.met)
+		}
+	}
+	// No cached figure at 100k in the run: no ratio, and never one against
+	// another size.
+	if c, ok := find(checks, "Roster faster than Casbin cached", "Peer/roster/100k/allow"); ok {
+		t.Errorf("unexpected check %s vs %s", c.num, c.den)
+	}
+}

@@ -38,11 +38,15 @@ var defaultRules = []rule{
 	{label: "remove member: 100k org vs 1k", num: `^RemoveMember/(?P<store>[^/]+)/100k$`,
 		den: []string{"RemoveMember/{store}/1k"}, target: 1.3},
 	{label: "token verify under 1 µs (ns/op)", num: `^TokenVerify(?:/.*)?$`, target: 1000},
-	{label: "Roster faster than Casbin Enforce", num: `^Peer/casbin$`,
-		den: []string{"Peer/roster"}, speedup: true, atLeast: true, target: 100},
-	{label: "Roster faster than Casbin cached", num: `^Peer/casbin-cached$`,
-		den: []string{"Peer/roster"}, speedup: true, atLeast: true, target: 3},
-	{label: "Roster beside Casbin allocates nothing", num: `^Peer/roster$`, unit: "allocs/op", target: 0},
+	// The peer comparison (bench/): BenchmarkPeer/<engine>/<size>/<case>,
+	// Roster against each Casbin enforcer on the same size and case.
+	{label: "Roster faster than Casbin Enforce", num: `^Peer/roster/(?P<rest>[^/]+/[^/]+)$`,
+		den: []string{"Peer/casbin/{rest}"}, speedup: true, atLeast: true, target: 100},
+	{label: "Roster faster than Casbin cached", num: `^Peer/roster/(?P<rest>[^/]+/[^/]+)$`,
+		den: []string{"Peer/casbin-cached/{rest}"}, speedup: true, atLeast: true, target: 3},
+	{label: "Roster faster than Casbin synced cached", num: `^Peer/roster/(?P<rest>[^/]+/[^/]+)$`,
+		den: []string{"Peer/casbin-synced/{rest}"}, speedup: true, atLeast: true, target: 3},
+	{label: "Roster beside Casbin allocates nothing", num: `^Peer/roster/`, unit: "allocs/op", target: 0},
 }
 
 // check is one rule applied to one benchmark.
