@@ -11,42 +11,52 @@ import (
 	"github.com/rosterkit/roster/memstore"
 )
 
-// Engines are the workload of one size, loaded into each engine compared.
-type Engines struct {
+// Workload is the workload of one size in Roster, and its rules for Casbin.
+type Workload struct {
 	Fixture *benchmarks.Fixture
 	Roster  *membership.Service // over memstore
 	Policy  *Policy
-	Casbin  *casbin.Enforcer
-	Cached  *casbin.CachedEnforcer
-	Synced  *casbin.SyncedCachedEnforcer
 }
 
 // Load builds the workload of n members into memstore (through its Store
-// interface, as internal/benchmarks does) and the same rules into three
-// Casbin enforcers.
-func Load(ctx context.Context, n int) (*Engines, error) {
+// interface, as internal/benchmarks does) and writes the same rules for
+// Casbin.
+func Load(ctx context.Context, n int) (*Workload, error) {
 	st := memstore.New()
 	f, err := benchmarks.Build(ctx, st, n)
 	if err != nil {
 		return nil, fmt.Errorf("roster: %w", err)
 	}
-	e := &Engines{Fixture: f, Roster: membership.New(st, membership.Options{}), Policy: NewPolicy(f)}
-	if e.Casbin, err = casbin.NewEnforcer(mustModel(), e.Policy); err != nil {
-		return nil, fmt.Errorf("casbin: %w", err)
-	}
-	if e.Cached, err = casbin.NewCachedEnforcer(mustModel(), e.Policy); err != nil {
-		return nil, fmt.Errorf("casbin cached: %w", err)
-	}
-	if e.Synced, err = casbin.NewSyncedCachedEnforcer(mustModel(), e.Policy); err != nil {
-		return nil, fmt.Errorf("casbin synced cached: %w", err)
-	}
-	return e, nil
+	return &Workload{Fixture: f, Roster: membership.New(st, membership.Options{}), Policy: NewPolicy(f)}, nil
 }
 
-func mustModel() any {
+// Enforcer is what the Casbin enforcers compared have in common.
+type Enforcer interface {
+	Enforce(rvals ...any) (bool, error)
+}
+
+// Casbin engines by name.
+const (
+	CasbinPlain  = "casbin"        // casbin.Enforcer
+	CasbinCached = "casbin-cached" // casbin.CachedEnforcer
+	CasbinSynced = "casbin-synced" // casbin.SyncedCachedEnforcer
+)
+
+// Enforcer loads w's rules into a new Casbin enforcer of the named kind.
+// Each holds its own copy of the rules (at 100k members, hundreds of
+// megabytes): load one at a time and drop it when done.
+func (w *Workload) Enforcer(kind string) (Enforcer, error) {
 	m, err := CasbinModel()
 	if err != nil {
-		panic("bench: the Casbin model does not parse: " + err.Error())
+		return nil, fmt.Errorf("casbin model: %w", err)
 	}
-	return m
+	switch kind {
+	case CasbinPlain:
+		return casbin.NewEnforcer(m, w.Policy)
+	case CasbinCached:
+		return casbin.NewCachedEnforcer(m, w.Policy)
+	case CasbinSynced:
+		return casbin.NewSyncedCachedEnforcer(m, w.Policy)
+	}
+	return nil, fmt.Errorf("bench: no Casbin enforcer %q", kind)
 }
