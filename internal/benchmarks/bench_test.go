@@ -21,6 +21,15 @@ func sizes(b *testing.B, large int) []int {
 	return []int{1000, large}
 }
 
+// checkSizes are the organization sizes of the permission check and its
+// floor; only 1k under -short.
+func checkSizes() []int {
+	if testing.Short() {
+		return []int{1000}
+	}
+	return []int{1000, 100_000, 1_000_000}
+}
+
 func label(n int) string {
 	switch {
 	case n >= 1_000_000:
@@ -55,93 +64,53 @@ func fixture(b *testing.B, sf storeFactory, n int) *built {
 	return v
 }
 
-type query struct {
-	user string
-	ws   uuid.UUID
-}
-
-// queries returns 1024 checks of one kind spread over the members.
-func queries(f *Fixture, kind string) []query {
-	qs := make([]query, 1024)
-	for j := range qs {
-		i := 12 + (j*7919)%(f.N-12)
-		switch kind {
-		case "allow":
-			qs[j] = query{UserID(i), f.Space(i, 0)}
-		case "deny":
-			qs[j] = query{UserID(i), f.Spaces[(i+1)%Workspaces]}
-		case "org-admin":
-			i = 2 + j%10
-			qs[j] = query{UserID(i), f.Spaces[j%Workspaces]}
+// BenchmarkFloor is the physical floor of BenchmarkCan: the same fixture
+// and the very same request sequences, each answered by a map probe and a
+// bit test (floor_test.go). It runs just before BenchmarkCan, on the same
+// heap. BenchmarkCan/memstore/{size}/{kind} divided by
+// BenchmarkFloor/{size}/{kind} is what a check costs beyond the floor.
+func BenchmarkFloor(b *testing.B) {
+	sf := memstoreFactory(b)
+	for _, n := range checkSizes() {
+		bl := fixture(b, sf, n)
+		table := floorOf(bl.f)
+		for _, kind := range Kinds {
+			qs := requests(bl.f, kind)
+			b.Run(label(n)+"/"+kind, func(b *testing.B) { benchFloor(b, table, qs) })
 		}
 	}
-	return qs
 }
 
-type floorKey struct {
-	user string
-	ws   uuid.UUID
-}
-
-// BenchmarkFloor is the physical floor: a plain map from what Can is given
-// to a permission set, then a bit test; no lock.
-func BenchmarkFloor(b *testing.B) {
-	for _, n := range sizes(b, 1_000_000) {
-		b.Run(label(n), func(b *testing.B) {
-			f := &Fixture{N: n, Spaces: make([]uuid.UUID, Workspaces)}
-			for k := range f.Spaces {
-				f.Spaces[k] = uuid.Must(uuid.NewV7())
-			}
-			m := make(map[floorKey]roles.PermSet, n*PerMember)
-			cat := roles.Default()
-			for i := range n {
-				for k := range PerMember {
-					m[floorKey{UserID(i), f.Space(i, k)}] = cat.WorkspacePerms(OrgRole(i), 0, WorkspaceRole(i, k))
-				}
-			}
-			qs := queries(f, "allow")
-			b.ReportAllocs()
-			hits := 0
-			for i := 0; b.Loop(); i++ {
-				q := &qs[i&1023]
-				if m[floorKey{q.user, q.ws}].Has(roles.PermView) {
-					hits++
-				}
-			}
-			if hits == 0 {
-				b.Fatal("floor found nothing")
-			}
-		})
-	}
-}
-
-// BenchmarkCan is the permission check through the Service, per store.
+// BenchmarkCan is the permission check through the Service, per store, on
+// the request sequences of BenchmarkFloor (Fixture.Requests).
 func BenchmarkCan(b *testing.B) {
 	for _, sf := range stores(b) {
 		b.Run(sf.name, func(b *testing.B) {
-			for _, n := range sizes(b, sf.large) {
+			for _, n := range checkSizes() {
+				if n > sf.large {
+					continue
+				}
 				bl := fixture(b, sf, n)
 				svc := membership.New(bl.st, membership.Options{})
-				for _, kind := range []string{"allow", "deny", "org-admin"} {
-					b.Run(label(n)+"/"+kind, func(b *testing.B) {
-						benchCan(b, svc, bl.f, kind)
-					})
+				for _, kind := range Kinds {
+					qs := requests(bl.f, kind)
+					b.Run(label(n)+"/"+kind, func(b *testing.B) { benchCan(b, svc, bl.f, qs) })
 				}
 			}
 		})
 	}
 }
 
-func benchCan(b *testing.B, svc *membership.Service, f *Fixture, kind string) {
+// benchCan is the timed loop of a check, shaped like benchFloor's.
+func benchCan(b *testing.B, svc *membership.Service, f *Fixture, qs []Request) {
 	ctx := context.Background()
-	qs := queries(f, kind)
-	want := kind != "deny"
+	org := f.Org.ID
+	mask := len(qs) - 1
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		q := &qs[i&1023]
-		ok, err := svc.Can(ctx, f.Org.ID, q.user, q.ws, roles.PermView)
-		if err != nil || ok != want {
-			b.Fatalf("Can(%s, %s) = %v, %v; want %v", q.user, q.ws, ok, err, want)
+		q := &qs[i&mask]
+		if ok, err := svc.Can(ctx, org, q.UserID, q.Workspace, q.Perm); ok != q.Want || err != nil {
+			b.Fatalf("Can(%s, %s, %d) = %v, %v; want %v", q.UserID, q.Workspace, q.Perm, ok, err, q.Want)
 		}
 	}
 }
@@ -155,7 +124,7 @@ func BenchmarkCanParallel(b *testing.B) {
 		b.Run(sf.name, func(b *testing.B) {
 			bl := fixture(b, sf, 1000)
 			svc := membership.New(bl.st, membership.Options{})
-			qs := queries(bl.f, "allow")
+			qs := requests(bl.f, "allow")
 			var seed atomic.Int64
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
@@ -163,8 +132,8 @@ func BenchmarkCanParallel(b *testing.B) {
 				i := int(seed.Add(1)) * 131
 				for pb.Next() {
 					i++
-					q := &qs[i&1023]
-					if ok, err := svc.Can(ctx, bl.f.Org.ID, q.user, q.ws, roles.PermView); err != nil || !ok {
+					q := &qs[i&(len(qs)-1)]
+					if ok, err := svc.Can(ctx, bl.f.Org.ID, q.UserID, q.Workspace, q.Perm); err != nil || !ok {
 						b.Errorf("Can = %v, %v", ok, err)
 						return
 					}

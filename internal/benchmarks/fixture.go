@@ -17,16 +17,17 @@ import (
 const (
 	Workspaces   = 20
 	PerMember    = 3
-	otherMembers = 1000
+	OtherMembers = 1000
 	batch        = 1000
 )
 
 // Fixture is one organization "acme" of N members plus an organization
 // "other" of 1 000 members that checks must not see.
 type Fixture struct {
-	Org, Other membership.Organization
-	Spaces     []uuid.UUID
-	N          int
+	Org, Other  membership.Organization
+	Spaces      []uuid.UUID // acme's workspaces
+	OtherSpaces []uuid.UUID // other's workspaces
+	N           int
 }
 
 // UserID is the host ID of member i: "user-000123".
@@ -71,7 +72,7 @@ func Build(ctx context.Context, st membership.Store, n int) (*Fixture, error) {
 	if f.Org, f.Spaces, err = buildOrg(ctx, st, "acme", n); err != nil {
 		return nil, err
 	}
-	if f.Other, _, err = buildOrg(ctx, st, "other", otherMembers); err != nil {
+	if f.Other, f.OtherSpaces, err = buildOrg(ctx, st, "other", OtherMembers); err != nil {
 		return nil, err
 	}
 	return f, nil

@@ -22,3 +22,15 @@ func stores(b *testing.B) []storeFactory {
 		{name: "memstore", large: 1_000_000, parallel: true, open: func(b *testing.B) membership.Store { return memstore.New() }},
 	}
 }
+
+// memstoreFactory is the store whose fixture the floor shares: the floor
+// and Can on memstore read the same requests on the same workspace IDs.
+func memstoreFactory(b *testing.B) storeFactory {
+	for _, sf := range stores(b) {
+		if sf.name == "memstore" {
+			return sf
+		}
+	}
+	b.Fatal("no memstore in stores")
+	return storeFactory{}
+}
