@@ -17,6 +17,13 @@ import (
 // permission the catalog does not define, out-of-range bits included
 // (ErrInvalidRole, whoever asks).
 func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID, perm roles.Permission) (bool, error) {
+	if s.perms != nil && s.defined.Has(perm) {
+		if ws == uuid.Nil {
+			return false, nil
+		}
+		p, err := s.perms.CheckPermissions(ctx, org, userID, ws)
+		return err == nil && p.Has(perm), err
+	}
 	if _, err := s.cat.PermissionScope(perm); err != nil {
 		return false, fmt.Errorf("can: %w", err)
 	}
@@ -47,6 +54,10 @@ func (s *Service) CanOrg(ctx context.Context, org uuid.UUID, userID string, perm
 	}
 	if perm == roles.PermInvite {
 		return s.CanInvite(ctx, org, userID)
+	}
+	if s.perms != nil {
+		p, err := s.perms.CheckPermissions(ctx, org, userID, uuid.Nil)
+		return err == nil && p.Has(perm), err
 	}
 	a, err := s.st.CheckAccess(ctx, org, userID, uuid.Nil)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 
@@ -13,15 +14,22 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// checkIndex answers CheckAccess without a lock and without allocating: a
-// lock-free hash table (memberTable) from organization and user to an
-// immutable entry, which points to its organization's immutable set of
-// workspaces. Both are rebuilt at commit for the members and organizations
-// a transaction touched, so a check never sees an uncommitted change, and a
-// removed member is denied as soon as the removal's Transact returns.
+// checkIndex answers CheckAccess and CheckPermissions without a lock and
+// without allocating: a lock-free hash table (memberTable) from
+// organization and user to an immutable entry, which points to its
+// organization's immutable set of workspaces. Both are rebuilt at commit
+// for the members and organizations a transaction touched, so a check never
+// sees an uncommitted change, and a removed member is denied as soon as the
+// removal's Transact returns.
 type checkIndex struct {
 	members *memberTable
 	orgs    sync.Map // uuid.UUID -> *orgCheck; read by writers only
+	// building is the catalog entries compute their permission sets
+	// under; nil until IndexPermissions. Writers only.
+	building *roles.Catalog
+	// cat is building, published once every entry holds its permission
+	// sets: CheckPermissions answers for it only.
+	cat atomic.Pointer[roles.Catalog]
 }
 
 type memberKey struct {
@@ -29,22 +37,70 @@ type memberKey struct {
 	user string
 }
 
+// inlinePerms is how many workspace permission sets an entry holds in
+// itself: the workload's members hold 3 workspaces, and most real members
+// a few, so a check reads no memory beyond the entry.
+const inlinePerms = 3
+
 // checkEntry is what a check needs about one member. It is never changed
-// once stored.
+// once stored. The fields CheckPermissions reads come first, so that a
+// check touches the entry's first two cache lines only.
 type checkEntry struct {
-	key         memberKey
-	hash        uint64
-	next        *checkEntry // in the bucket's chain
+	hash uint64
+	next *checkEntry // in the bucket's chain
+	key  memberKey
+	// Permissions under the index's catalog; all empty before one is set
+	// and for a deactivated member. all is what an AllWorkspaces org role
+	// holds in every workspace of the organization (empty for other
+	// roles, whose sets are per workspace: perms, then more).
+	all      roles.PermSet
+	perms    [inlinePerms]wsPerms // unused ones have the nil workspace ID
+	more     []wsPerms            // beyond perms, ordered by workspace ID
+	orgPerms roles.PermSet        // organization-scope permissions
+	org      *orgCheck
+	// What CheckAccess returns.
 	role        roles.Role
 	grants      roles.PermSet
 	deactivated bool
 	access      []wsRole // ordered by workspace ID
-	org         *orgCheck
 }
 
 type wsRole struct {
 	ws   uuid.UUID
 	role roles.Role
+}
+
+// wsPerms is a member's permission set in one workspace.
+type wsPerms struct {
+	ws    uuid.UUID
+	perms roles.PermSet
+}
+
+// permsIn returns the member's permissions in workspace ws, not nil.
+func (e *checkEntry) permsIn(ws uuid.UUID) roles.PermSet {
+	for i := range e.perms {
+		if e.perms[i].ws == ws {
+			return e.perms[i].perms
+		}
+	}
+	if m := e.more; len(m) > 0 {
+		lo, hi := 0, len(m)
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if lessID(m[mid].ws, ws) {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		if lo < len(m) && m[lo].ws == ws {
+			return m[lo].perms
+		}
+	}
+	if e.all != 0 && e.org.has(ws) {
+		return e.all
+	}
+	return 0
 }
 
 // workspaceRole returns the member's role in ws, if it has one there.
@@ -74,33 +130,54 @@ func (e *checkEntry) workspaceRole(ws uuid.UUID) (roles.Role, bool) {
 // organization for its life, shared by its members' entries, so that
 // creating a workspace replaces one set rather than every entry.
 type orgCheck struct {
-	workspaces atomic.Pointer[[]wsID] // sorted
+	workspaces atomic.Pointer[wsSet]
 }
 
-// wsID is a workspace ID as two big-endian halves, for fast comparison.
-type wsID struct{ hi, lo uint64 }
+// wsSet is an immutable open-addressing hash set of workspace IDs, at most
+// half full, so that a look-up reads one or two slots.
+type wsSet struct {
+	shift uint // 64 - log2(len(slots))
+	slots []uuid.UUID
+}
 
-func toWsID(id uuid.UUID) wsID {
-	return wsID{hi: binary.BigEndian.Uint64(id[:8]), lo: binary.BigEndian.Uint64(id[8:])}
+// slot returns where id's probe starts: the ID's random low half (UUIDv7
+// and v4 alike), spread by a multiplication.
+func (ws *wsSet) slot(id uuid.UUID) uint64 {
+	return binary.LittleEndian.Uint64(id[8:]) * 0x9E3779B97F4A7C15 >> ws.shift
+}
+
+func newWsSet(ids []uuid.UUID) *wsSet {
+	n := 4
+	for n < 2*len(ids) {
+		n *= 2
+	}
+	ws := &wsSet{shift: uint(64 - bits.TrailingZeros(uint(n))), slots: make([]uuid.UUID, n)}
+	mask := uint64(n - 1)
+	for _, id := range ids {
+		i := ws.slot(id)
+		for ws.slots[i] != uuid.Nil {
+			i = (i + 1) & mask
+		}
+		ws.slots[i] = id
+	}
+	return ws
 }
 
 // has reports whether the organization has workspace id.
 func (oc *orgCheck) has(id uuid.UUID) bool {
-	p := oc.workspaces.Load()
-	if p == nil {
+	ws := oc.workspaces.Load()
+	if ws == nil || id == uuid.Nil {
 		return false
 	}
-	set, k := *p, toWsID(id)
-	lo, hi := 0, len(set)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if m := set[mid]; m.hi < k.hi || m.hi == k.hi && m.lo < k.lo {
-			lo = mid + 1
-		} else {
-			hi = mid
+	mask := uint64(len(ws.slots) - 1)
+	for i := ws.slot(id); ; i = (i + 1) & mask {
+		switch ws.slots[i] {
+		case id:
+			return true
+		case uuid.Nil:
+			return false
 		}
 	}
-	return lo < len(set) && set[lo] == k
 }
 
 // errNotMember is CheckAccess's ErrNotFound, made once so that a check of a
@@ -177,12 +254,12 @@ func (ix *checkIndex) update(t *tx) {
 			}
 			continue
 		}
-		set := make([]wsID, 0, o.workspaces.Len())
+		ids := make([]uuid.UUID, 0, o.workspaces.Len())
 		o.workspaces.Ascend(func(r wsRow) bool {
-			set = append(set, toWsID(r.id))
+			ids = append(ids, r.id)
 			return true
 		})
-		ix.org(id).workspaces.Store(&set)
+		ix.org(id).workspaces.Store(newWsSet(ids))
 	}
 	for k := range t.members {
 		if e := ix.entryOf(t.st, k); e != nil {
@@ -221,5 +298,24 @@ func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 		e.access = append(e.access, wsRole{ws: r.ws, role: r.a.Role})
 		return true
 	})
+	if cat := ix.building; cat != nil && !m.Deactivated {
+		e.orgPerms = cat.OrgPerms(m.Role, m.Grants)
+		if def, err := cat.OrgRole(m.Role); err == nil && def.AllWorkspaces {
+			e.all = cat.WorkspacePerms(m.Role, m.Grants, "")
+			return e
+		}
+		n := 0
+		for _, a := range e.access {
+			p := cat.WorkspacePerms(m.Role, m.Grants, a.role)
+			switch {
+			case p == 0: // denied either way
+			case n < inlinePerms:
+				e.perms[n] = wsPerms{ws: a.ws, perms: p}
+				n++
+			default:
+				e.more = append(e.more, wsPerms{ws: a.ws, perms: p})
+			}
+		}
+	}
 	return e
 }
