@@ -15,7 +15,9 @@ import (
 // non-member, a deactivated member, or a workspace of another organization
 // is simply denied (false, nil); the error is for store failures and for a
 // permission the catalog does not define, out-of-range bits included
-// (ErrInvalidRole, whoever asks).
+// (ErrInvalidRole, whoever asks). The look-up is CheckPermissions when the
+// Store indexes permissions under the Service's catalog (PermissionIndex),
+// CheckAccess otherwise.
 func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID, perm roles.Permission) (bool, error) {
 	if s.perms != nil && s.defined.Has(perm) {
 		if ws == uuid.Nil {

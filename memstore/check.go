@@ -43,27 +43,71 @@ type memberKey struct {
 const inlinePerms = 3
 
 // checkEntry is what a check needs about one member. It is never changed
-// once stored. The fields CheckPermissions reads come first, so that a
-// check touches the entry's first two cache lines only.
+// once stored. Its size class is 256 bytes, so it starts on a cache line,
+// and what CheckPermissions reads comes first: the key, with a short user
+// ID inline, in the first line, and three workspace permission sets in the
+// second.
 type checkEntry struct {
 	hash uint64
 	next *checkEntry // in the bucket's chain
-	key  memberKey
-	// Permissions under the index's catalog; all empty before one is set
-	// and for a deactivated member. all is what an AllWorkspaces org role
-	// holds in every workspace of the organization (empty for other
-	// roles, whose sets are per workspace: perms, then more).
+	org  uuid.UUID
+	// user holds a user ID of up to inlineUser bytes, with its length in
+	// the last byte; a longer ID is in userID only, and the last byte is
+	// longUser.
+	user [inlineUser + 1]byte
+	// Permissions under the index's catalog, all empty before one is set
+	// and for a deactivated member: ws and perms are the member's sets in
+	// its first workspaces (unused ones have the nil workspace ID), then
+	// more; all is what an AllWorkspaces org role holds in every
+	// workspace of the organization (empty for other roles); orgPerms are
+	// organization-scope.
+	perms0   roles.PermSet
+	ws       [inlinePerms]uuid.UUID
+	perms12  [inlinePerms - 1]roles.PermSet
 	all      roles.PermSet
-	perms    [inlinePerms]wsPerms // unused ones have the nil workspace ID
-	more     []wsPerms            // beyond perms, ordered by workspace ID
-	orgPerms roles.PermSet        // organization-scope permissions
-	org      *orgCheck
+	oc       *orgCheck
+	more     []wsPerms // beyond ws, ordered by workspace ID
+	orgPerms roles.PermSet
+	sig      uint64 // the entry's bits in its bucket's signature
+	userID   string // the whole user ID
 	// What CheckAccess returns.
 	role        roles.Role
 	grants      roles.PermSet
 	deactivated bool
 	access      []wsRole // ordered by workspace ID
 }
+
+// inlineUser is the longest user ID an entry holds in itself.
+const (
+	inlineUser = 23
+	longUser   = 0xFF
+)
+
+// setUser stores user in e and, when short enough, inline.
+func (e *checkEntry) setUser(user string) {
+	e.userID = user
+	if len(user) > inlineUser {
+		e.user[inlineUser] = longUser
+		return
+	}
+	copy(e.user[:], user)
+	e.user[inlineUser] = byte(len(user))
+}
+
+// is reports whether e is the entry of user in org, whose hash is h,
+// reading no memory outside e for a short user ID.
+func (e *checkEntry) is(h uint64, org uuid.UUID, user string) bool {
+	if e.hash != h || e.org != org {
+		return false
+	}
+	if n := int(e.user[inlineUser]); n != longUser {
+		return len(user) == n && string(e.user[:n]) == user
+	}
+	return e.userID == user
+}
+
+// key returns the organization and user e belongs to.
+func (e *checkEntry) key() memberKey { return memberKey{org: e.org, user: e.userID} }
 
 type wsRole struct {
 	ws   uuid.UUID
@@ -76,13 +120,9 @@ type wsPerms struct {
 	perms roles.PermSet
 }
 
-// permsIn returns the member's permissions in workspace ws, not nil.
-func (e *checkEntry) permsIn(ws uuid.UUID) roles.PermSet {
-	for i := range e.perms {
-		if e.perms[i].ws == ws {
-			return e.perms[i].perms
-		}
-	}
+// permsBeyond returns the member's permissions in workspace ws, which is
+// not uuid.Nil nor one of e.ws: from more.
+func (e *checkEntry) permsBeyond(ws uuid.UUID) roles.PermSet {
 	if m := e.more; len(m) > 0 {
 		lo, hi := 0, len(m)
 		for lo < hi {
@@ -97,10 +137,22 @@ func (e *checkEntry) permsIn(ws uuid.UUID) roles.PermSet {
 			return m[lo].perms
 		}
 	}
-	if e.all != 0 && e.org.has(ws) {
-		return e.all
-	}
 	return 0
+}
+
+// setPerms stores the permission set p of workspace ws, after those of
+// every workspace ordered before it.
+func (e *checkEntry) setPerms(ws uuid.UUID, p roles.PermSet) {
+	switch {
+	case e.ws[0] == uuid.Nil:
+		e.ws[0], e.perms0 = ws, p
+	case e.ws[1] == uuid.Nil:
+		e.ws[1], e.perms12[0] = ws, p
+	case e.ws[2] == uuid.Nil:
+		e.ws[2], e.perms12[1] = ws, p
+	default:
+		e.more = append(e.more, wsPerms{ws: ws, perms: p})
+	}
 }
 
 // workspaceRole returns the member's role in ws, if it has one there.
@@ -204,7 +256,7 @@ func (s *Store) CheckAccess(ctx context.Context, org uuid.UUID, userID string, w
 		return a, nil
 	}
 	if a.WorkspaceRole, a.WorkspaceFound = e.workspaceRole(ws); !a.WorkspaceFound {
-		a.WorkspaceFound = e.org.has(ws)
+		a.WorkspaceFound = e.oc.has(ws)
 	}
 	return a, nil
 }
@@ -290,7 +342,8 @@ func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 	if m == nil {
 		return nil
 	}
-	e := &checkEntry{key: k, role: m.Role, grants: m.Grants, deactivated: m.Deactivated, org: ix.org(k.org)}
+	e := &checkEntry{org: k.org, role: m.Role, grants: m.Grants, deactivated: m.Deactivated, oc: ix.org(k.org)}
+	e.setUser(k.user)
 	o.byUser.AscendGreaterOrEqual(accessRow{user: k.user}, func(r accessRow) bool {
 		if r.user != k.user {
 			return false
@@ -304,16 +357,9 @@ func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 			e.all = cat.WorkspacePerms(m.Role, m.Grants, "")
 			return e
 		}
-		n := 0
 		for _, a := range e.access {
-			p := cat.WorkspacePerms(m.Role, m.Grants, a.role)
-			switch {
-			case p == 0: // denied either way
-			case n < inlinePerms:
-				e.perms[n] = wsPerms{ws: a.ws, perms: p}
-				n++
-			default:
-				e.more = append(e.more, wsPerms{ws: a.ws, perms: p})
+			if p := cat.WorkspacePerms(m.Role, m.Grants, a.role); p != 0 { // denied either way
+				e.setPerms(a.ws, p)
 			}
 		}
 	}

@@ -59,19 +59,21 @@ func sameRoles(a, b *roles.Catalog) bool {
 // transaction it takes no lock and allocates nothing; inside one it answers
 // from the transaction's own changes. It never fails.
 func (s *Store) CheckPermissions(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID) (roles.PermSet, error) {
+	if ws != uuid.Nil && s.active.Load() == nil {
+		return s.index.members.perms(org, userID, ws), nil
+	}
 	if s.active.Load() != nil {
 		if p, ok := s.permissionsJoined(ctx, org, userID, ws); ok {
 			return p, nil
 		}
 	}
-	e := s.index.members.get(org, userID)
-	if e == nil {
-		return 0, nil
+	if ws != uuid.Nil {
+		return s.index.members.perms(org, userID, ws), nil
 	}
-	if ws == uuid.Nil {
+	if e := s.index.members.get(org, userID); e != nil {
 		return e.orgPerms, nil
 	}
-	return e.permsIn(ws), nil
+	return 0, nil
 }
 
 // permissionsJoined is CheckPermissions in the transaction ctx carries; ok
