@@ -164,17 +164,35 @@ func (mt *memberTable) put(e *checkEntry) {
 	t := mt.table.Load()
 	b := &t.heads[e.hash&t.mask]
 	rest, found := without(b.first.Load(), e.key(), e.hash)
-	e.next = rest
-	sig := chainSig(e)
+	first := link(e, rest)
+	sig := chainSig(first)
 	b.sig.Store(b.sig.Load() | sig)
-	b.first.Store(e)
+	b.first.Store(first)
 	b.sig.Store(sig)
 	if !found {
 		mt.n++
-		if mt.n > len(t.heads) {
+		// At most half full: a check then seldom walks past another
+		// member's entry (a cache line it does not need) to its own, and
+		// signatures stay sparse.
+		if 2*mt.n > len(t.heads) {
 			mt.grow()
 		}
 	}
+}
+
+// link returns the chain of e, then rest; but when e's member is not of
+// an AllWorkspaces role, rest's leading entries of such members stay in
+// front (copied, since a published entry never changes): owners and
+// admins are few, checked on every request of theirs in any workspace,
+// and then never walk past another entry to their own.
+func link(e, rest *checkEntry) *checkEntry {
+	if e.all != 0 || rest == nil || rest.all == 0 {
+		e.next = rest
+		return e
+	}
+	c := *rest
+	c.next = link(e, rest.next)
+	return &c
 }
 
 // del removes the entry of k, if any. Writers only.
@@ -219,8 +237,7 @@ func (mt *memberTable) grow() {
 		for e := old.heads[i].first.Load(); e != nil; e = e.next {
 			c := *e
 			b := &t.heads[c.hash&t.mask]
-			c.next = b.first.Load()
-			b.first.Store(&c)
+			b.first.Store(link(&c, b.first.Load()))
 			b.sig.Store(b.sig.Load() | c.sig)
 		}
 	}
