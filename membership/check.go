@@ -16,8 +16,14 @@ import (
 // is simply denied (false, nil); the error is for store failures, for a
 // permission the catalog does not define, out-of-range bits included
 // (ErrInvalidRole, whoever asks), and for a zero workspace ID
-// (ErrInvalidInput: organization permissions are CanOrg's).
+// (ErrInvalidInput: organization permissions are CanOrg's). The look-up is
+// CheckPermissions when the Store indexes permissions under the Service's
+// catalog (PermissionIndex), CheckAccess otherwise.
 func (s *Service) Can(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID, perm roles.Permission) (bool, error) {
+	if s != nil && s.perms != nil && ctx != nil && ws != uuid.Nil && s.defined.Has(perm) {
+		p, err := s.perms.CheckPermissions(ctx, org, userID, ws)
+		return err == nil && p.Has(perm), err
+	}
 	if err := s.ready(ctx); err != nil {
 		return false, fmt.Errorf("can: %w", err)
 	}
@@ -57,6 +63,10 @@ func (s *Service) CanOrg(ctx context.Context, org uuid.UUID, userID string, perm
 	}
 	if perm == roles.PermInvite {
 		return s.CanInvite(ctx, org, userID)
+	}
+	if s.perms != nil {
+		p, err := s.perms.CheckPermissions(ctx, org, userID, uuid.Nil)
+		return err == nil && p.Has(perm), err
 	}
 	a, err := s.st.CheckAccess(ctx, org, userID, uuid.Nil)
 	if err != nil {

@@ -21,6 +21,9 @@ func (s *Service) Permissions(ctx context.Context, org uuid.UUID, userID string,
 	if ws == uuid.Nil {
 		return 0, fmt.Errorf("permissions: %w: zero workspace ID (ask OrgPermissions)", ErrInvalidInput)
 	}
+	if s.perms != nil {
+		return s.perms.CheckPermissions(ctx, org, userID, ws)
+	}
 	a, err := s.st.CheckAccess(ctx, org, userID, ws)
 	switch {
 	case isNotFound(err):

@@ -66,13 +66,20 @@ type Service struct {
 	deferDl bool
 	hooks   Hooks
 	catErr  error // the catalog's Err: an unusable catalog fails every call
+	// perms answers Can and CanOrg when the Store keeps permissions for
+	// cat (PermissionIndex); nil otherwise. defined holds every permission
+	// cat defines, which checks validate against.
+	perms   PermissionIndex
+	defined roles.PermSet
 
 	maxAttempts int
 	poll        time.Duration
 	wake        chan struct{} // a commit's signal to Run
 }
 
-// New returns a Service over st.
+// New returns a Service over st. When st implements PermissionIndex, New
+// asks it to index permissions under the Service's catalog, so it must not
+// be called inside a transaction of st.
 func New(st Store, opts Options) *Service {
 	s := &Service{st: st, cat: opts.Roles, clock: opts.Clock, log: opts.Logger,
 		disp: opts.Dispatcher, deferDl: opts.DeferDelivery, hooks: opts.Hooks,
@@ -92,6 +99,16 @@ func New(st Store, opts Options) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.catErr == nil {
+		for p := roles.Permission(0); p <= roles.MaxPermission; p++ {
+			if _, err := s.cat.PermissionScope(p); err == nil {
+				s.defined |= roles.Grants(p)
+			}
+		}
+		if pi, ok := st.(PermissionIndex); ok && pi.IndexPermissions(s.cat) {
+			s.perms = pi
+		}
 	}
 	return s
 }

@@ -142,6 +142,37 @@ type Store interface {
 	Revive(ctx context.Context, id uuid.UUID, next time.Time) error
 }
 
+// PermissionIndex is an optional Store extension that answers permission
+// checks from permissions computed ahead of time, for one catalog: Can and
+// CanOrg then cost one look-up and a bit test, without role names or a
+// catalog search on the way. The Service finds it on its Store by a type
+// assertion when it is made (New) and asks IndexPermissions once; a Store
+// without it, or one that declines the Service's catalog, is asked
+// CheckAccess instead, with the same answers.
+//
+// A wrapper that embeds a Store implementing PermissionIndex and overrides
+// CheckAccess (to count, cache or trace checks) must override
+// CheckPermissions too, or checks will bypass its CheckAccess.
+type PermissionIndex interface {
+	// IndexPermissions asks the store to keep, from now on, what
+	// CheckPermissions returns under cat. It reports whether the store
+	// answers CheckPermissions for cat: false when it already keeps them
+	// for a catalog that differs from cat in any role. It may take as
+	// long as a transaction over every member, and waits for a running
+	// transaction to end, so it must not be called inside one.
+	IndexPermissions(cat *roles.Catalog) bool
+	// CheckPermissions returns, under the catalog IndexPermissions
+	// accepted, the permissions userID holds in workspace ws of org:
+	// cat.WorkspacePerms of its org role, grants and role in ws (with the
+	// top workspace role for AllWorkspaces org roles, in every workspace
+	// of org); with ws uuid.Nil, cat.OrgPerms of its org role and grants.
+	// It returns the empty set for a non-member, a deactivated member or
+	// a workspace not in org; the error is for store failures only. It
+	// joins the transaction carried by ctx, if any, and is called on every
+	// request: it should not allocate.
+	CheckPermissions(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID) (roles.PermSet, error)
+}
+
 // InvitationLedger is what the membership Service needs of a store's
 // invitations and invite links, which the invite package owns: seats held
 // by pending invitations, and revoking what a member sent when the member

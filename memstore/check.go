@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 
@@ -13,15 +14,22 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// checkIndex answers CheckAccess without a lock and without allocating: a
-// lock-free hash table (memberTable) from organization and user to an
-// immutable entry, which points to its organization's immutable set of
-// workspaces. Both are rebuilt at commit for the members and organizations
-// a transaction touched, so a check never sees an uncommitted change, and a
-// removed member is denied as soon as the removal's Transact returns.
+// checkIndex answers CheckAccess and CheckPermissions without a lock and
+// without allocating: a lock-free hash table (memberTable) from
+// organization and user to an immutable entry, which points to its
+// organization's immutable set of workspaces. Both are rebuilt at commit
+// for the members and organizations a transaction touched, so a check never
+// sees an uncommitted change, and a removed member is denied as soon as the
+// removal's Transact returns.
 type checkIndex struct {
 	members *memberTable
 	orgs    sync.Map // uuid.UUID -> *orgCheck; read by writers only
+	// building is the catalog entries compute their permission sets
+	// under; nil until IndexPermissions. Writers only.
+	building *roles.Catalog
+	// cat is building, published once every entry holds its permission
+	// sets: CheckPermissions answers for it only.
+	cat atomic.Pointer[roles.Catalog]
 }
 
 type memberKey struct {
@@ -29,22 +37,122 @@ type memberKey struct {
 	user string
 }
 
+// inlinePerms is how many workspace permission sets an entry holds in
+// itself: the workload's members hold 3 workspaces, and most real members
+// a few, so a check reads no memory beyond the entry.
+const inlinePerms = 3
+
 // checkEntry is what a check needs about one member. It is never changed
-// once stored.
+// once stored. Its size class is 256 bytes, so it starts on a cache line,
+// and what CheckPermissions reads comes first: the key, with a short user
+// ID inline, in the first line, and three workspace permission sets in the
+// second.
 type checkEntry struct {
-	key         memberKey
-	hash        uint64
-	next        *checkEntry // in the bucket's chain
+	hash uint64
+	next *checkEntry // in the bucket's chain
+	org  uuid.UUID
+	// user holds a user ID of up to inlineUser bytes, with its length in
+	// the last byte; a longer ID is in userID only, and the last byte is
+	// longUser.
+	user [inlineUser + 1]byte
+	// Permissions under the index's catalog, all empty before one is set
+	// and for a deactivated member: ws and perms are the member's sets in
+	// its first workspaces (unused ones have the nil workspace ID), then
+	// more; all is what an AllWorkspaces org role holds in every
+	// workspace of the organization (empty for other roles); orgPerms are
+	// organization-scope.
+	perms0   roles.PermSet
+	ws       [inlinePerms]uuid.UUID
+	perms12  [inlinePerms - 1]roles.PermSet
+	all      roles.PermSet
+	oc       *orgCheck
+	more     []wsPerms // beyond ws, ordered by workspace ID
+	orgPerms roles.PermSet
+	sig      uint64 // the entry's bits in its bucket's signature
+	userID   string // the whole user ID
+	// What CheckAccess returns.
 	role        roles.Role
 	grants      roles.PermSet
 	deactivated bool
 	access      []wsRole // ordered by workspace ID
-	org         *orgCheck
 }
+
+// inlineUser is the longest user ID an entry holds in itself.
+const (
+	inlineUser = 23
+	longUser   = 0xFF
+)
+
+// setUser stores user in e and, when short enough, inline.
+func (e *checkEntry) setUser(user string) {
+	e.userID = user
+	if len(user) > inlineUser {
+		e.user[inlineUser] = longUser
+		return
+	}
+	copy(e.user[:], user)
+	e.user[inlineUser] = byte(len(user))
+}
+
+// is reports whether e is the entry of user in org, whose hash is h,
+// reading no memory outside e for a short user ID.
+func (e *checkEntry) is(h uint64, org uuid.UUID, user string) bool {
+	if e.hash != h || e.org != org {
+		return false
+	}
+	if n := int(e.user[inlineUser]); n != longUser {
+		return len(user) == n && string(e.user[:n]) == user
+	}
+	return e.userID == user
+}
+
+// key returns the organization and user e belongs to.
+func (e *checkEntry) key() memberKey { return memberKey{org: e.org, user: e.userID} }
 
 type wsRole struct {
 	ws   uuid.UUID
 	role roles.Role
+}
+
+// wsPerms is a member's permission set in one workspace.
+type wsPerms struct {
+	ws    uuid.UUID
+	perms roles.PermSet
+}
+
+// permsBeyond returns the member's permissions in workspace ws, which is
+// not uuid.Nil nor one of e.ws: from more.
+func (e *checkEntry) permsBeyond(ws uuid.UUID) roles.PermSet {
+	if m := e.more; len(m) > 0 {
+		lo, hi := 0, len(m)
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if lessID(m[mid].ws, ws) {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		if lo < len(m) && m[lo].ws == ws {
+			return m[lo].perms
+		}
+	}
+	return 0
+}
+
+// setPerms stores the permission set p of workspace ws, after those of
+// every workspace ordered before it.
+func (e *checkEntry) setPerms(ws uuid.UUID, p roles.PermSet) {
+	switch {
+	case e.ws[0] == uuid.Nil:
+		e.ws[0], e.perms0 = ws, p
+	case e.ws[1] == uuid.Nil:
+		e.ws[1], e.perms12[0] = ws, p
+	case e.ws[2] == uuid.Nil:
+		e.ws[2], e.perms12[1] = ws, p
+	default:
+		e.more = append(e.more, wsPerms{ws: ws, perms: p})
+	}
 }
 
 // workspaceRole returns the member's role in ws, if it has one there.
@@ -74,33 +182,54 @@ func (e *checkEntry) workspaceRole(ws uuid.UUID) (roles.Role, bool) {
 // organization for its life, shared by its members' entries, so that
 // creating a workspace replaces one set rather than every entry.
 type orgCheck struct {
-	workspaces atomic.Pointer[[]wsID] // sorted
+	workspaces atomic.Pointer[wsSet]
 }
 
-// wsID is a workspace ID as two big-endian halves, for fast comparison.
-type wsID struct{ hi, lo uint64 }
+// wsSet is an immutable open-addressing hash set of workspace IDs, at most
+// half full, so that a look-up reads one or two slots.
+type wsSet struct {
+	shift uint // 64 - log2(len(slots))
+	slots []uuid.UUID
+}
 
-func toWsID(id uuid.UUID) wsID {
-	return wsID{hi: binary.BigEndian.Uint64(id[:8]), lo: binary.BigEndian.Uint64(id[8:])}
+// slot returns where id's probe starts: the ID's random low half (UUIDv7
+// and v4 alike), spread by a multiplication.
+func (ws *wsSet) slot(id uuid.UUID) uint64 {
+	return binary.LittleEndian.Uint64(id[8:]) * 0x9E3779B97F4A7C15 >> ws.shift
+}
+
+func newWsSet(ids []uuid.UUID) *wsSet {
+	n := 4
+	for n < 2*len(ids) {
+		n *= 2
+	}
+	ws := &wsSet{shift: uint(64 - bits.TrailingZeros(uint(n))), slots: make([]uuid.UUID, n)}
+	mask := uint64(n - 1)
+	for _, id := range ids {
+		i := ws.slot(id)
+		for ws.slots[i] != uuid.Nil {
+			i = (i + 1) & mask
+		}
+		ws.slots[i] = id
+	}
+	return ws
 }
 
 // has reports whether the organization has workspace id.
 func (oc *orgCheck) has(id uuid.UUID) bool {
-	p := oc.workspaces.Load()
-	if p == nil {
+	ws := oc.workspaces.Load()
+	if ws == nil || id == uuid.Nil {
 		return false
 	}
-	set, k := *p, toWsID(id)
-	lo, hi := 0, len(set)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if m := set[mid]; m.hi < k.hi || m.hi == k.hi && m.lo < k.lo {
-			lo = mid + 1
-		} else {
-			hi = mid
+	mask := uint64(len(ws.slots) - 1)
+	for i := ws.slot(id); ; i = (i + 1) & mask {
+		switch ws.slots[i] {
+		case id:
+			return true
+		case uuid.Nil:
+			return false
 		}
 	}
-	return lo < len(set) && set[lo] == k
 }
 
 // errNotMember is CheckAccess's ErrNotFound, made once so that a check of a
@@ -127,7 +256,7 @@ func (s *Store) CheckAccess(ctx context.Context, org uuid.UUID, userID string, w
 		return a, nil
 	}
 	if a.WorkspaceRole, a.WorkspaceFound = e.workspaceRole(ws); !a.WorkspaceFound {
-		a.WorkspaceFound = e.org.has(ws)
+		a.WorkspaceFound = e.oc.has(ws)
 	}
 	return a, nil
 }
@@ -177,12 +306,12 @@ func (ix *checkIndex) update(t *tx) {
 			}
 			continue
 		}
-		set := make([]wsID, 0, o.workspaces.Len())
+		ids := make([]uuid.UUID, 0, o.workspaces.Len())
 		o.workspaces.Ascend(func(r wsRow) bool {
-			set = append(set, toWsID(r.id))
+			ids = append(ids, r.id)
 			return true
 		})
-		ix.org(id).workspaces.Store(&set)
+		ix.org(id).workspaces.Store(newWsSet(ids))
 	}
 	for k := range t.members {
 		if e := ix.entryOf(t.st, k); e != nil {
@@ -213,7 +342,8 @@ func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 	if m == nil {
 		return nil
 	}
-	e := &checkEntry{key: k, role: m.Role, grants: m.Grants, deactivated: m.Deactivated, org: ix.org(k.org)}
+	e := &checkEntry{org: k.org, role: m.Role, grants: m.Grants, deactivated: m.Deactivated, oc: ix.org(k.org)}
+	e.setUser(k.user)
 	o.byUser.AscendGreaterOrEqual(accessRow{user: k.user}, func(r accessRow) bool {
 		if r.user != k.user {
 			return false
@@ -221,5 +351,17 @@ func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 		e.access = append(e.access, wsRole{ws: r.ws, role: r.a.Role})
 		return true
 	})
+	if cat := ix.building; cat != nil && !m.Deactivated {
+		e.orgPerms = cat.OrgPerms(m.Role, m.Grants)
+		if def, err := cat.OrgRole(m.Role); err == nil && def.AllWorkspaces {
+			e.all = cat.WorkspacePerms(m.Role, m.Grants, "")
+			return e
+		}
+		for _, a := range e.access {
+			if p := cat.WorkspacePerms(m.Role, m.Grants, a.role); p != 0 { // denied either way
+				e.setPerms(a.ws, p)
+			}
+		}
+	}
 	return e
 }

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/roles"
 )
 
 // memberTable is a hash table from organization and user to *checkEntry
@@ -26,17 +27,32 @@ type memberTable struct {
 
 type buckets struct {
 	mask  uint64
-	heads []atomic.Pointer[checkEntry]
+	heads []head
+}
+
+// head is a bucket: its chain, and a signature of the chain's workspace
+// permissions, a 64-bit Bloom filter with two bits per workspace in which
+// an entry holds a non-empty permission set, and two for an entry with
+// permissions in every workspace. A check whose bits are not all in the
+// signature is denied from the bucket alone, without reading an entry:
+// a miss costs one memory load, as in a plain map. Writers keep the
+// signature a superset of the chain's bits at every moment a reader may
+// load it, then the chain: they widen it before publishing a chain, and
+// narrow it after.
+type head struct {
+	sig   atomic.Uint64
+	first atomic.Pointer[checkEntry]
 }
 
 const initialBuckets = 64
 
 func newMemberTable() *memberTable {
 	mt := &memberTable{seed: maphash.MakeSeed()}
-	mt.table.Store(&buckets{mask: initialBuckets - 1, heads: make([]atomic.Pointer[checkEntry], initialBuckets)})
+	mt.table.Store(&buckets{mask: initialBuckets - 1, heads: make([]head, initialBuckets)})
 	return mt
 }
 
+// hash is the hash of org and user; perms has its own copy.
 func (mt *memberTable) hash(org uuid.UUID, user string) uint64 {
 	h := maphash.String(mt.seed, user)
 	h ^= binary.LittleEndian.Uint64(org[:8]) ^ binary.LittleEndian.Uint64(org[8:])*0x9E3779B97F4A7C15
@@ -44,41 +60,149 @@ func (mt *memberTable) hash(org uuid.UUID, user string) uint64 {
 	return h ^ h>>31
 }
 
+// sigBits returns the two signature bits of workspace ws (uuid.Nil: of
+// every workspace) for the member whose hash is h.
+func sigBits(h uint64, ws uuid.UUID) uint64 {
+	x := (h ^ binary.LittleEndian.Uint64(ws[8:]) ^ binary.LittleEndian.Uint64(ws[:8])*0xD6E8FEB86659FD93) * 0x9E3779B97F4A7C15
+	return 1<<(x>>58) | 1<<(x>>52&63)
+}
+
+// entrySig returns e's bits in its bucket's signature; e.hash is set.
+func entrySig(e *checkEntry) uint64 {
+	var s uint64
+	if e.all != 0 {
+		s |= sigBits(e.hash, uuid.Nil)
+	}
+	for _, ws := range e.ws {
+		if ws != uuid.Nil {
+			s |= sigBits(e.hash, ws)
+		}
+	}
+	for _, m := range e.more {
+		s |= sigBits(e.hash, m.ws)
+	}
+	return s
+}
+
+// chainSig returns the signature of the chain from e.
+func chainSig(e *checkEntry) uint64 {
+	var s uint64
+	for ; e != nil; e = e.next {
+		s |= e.sig
+	}
+	return s
+}
+
 // get returns the entry of user in org, or nil.
 func (mt *memberTable) get(org uuid.UUID, user string) *checkEntry {
 	t := mt.table.Load()
 	h := mt.hash(org, user)
-	for e := t.heads[h&t.mask].Load(); e != nil; e = e.next {
-		if e.hash == h && e.key.user == user && e.key.org == org {
+	for e := t.heads[h&t.mask].first.Load(); e != nil; e = e.next {
+		if e.is(h, org, user) {
 			return e
 		}
 	}
 	return nil
 }
 
+// perms returns the permissions of user in workspace ws of org, which is
+// not uuid.Nil: when the bucket's signature rules them out, from the
+// bucket alone. It is the whole of a permission check, so it makes no call
+// but to hash the user ID.
+func (mt *memberTable) perms(org uuid.UUID, user string, ws uuid.UUID) roles.PermSet {
+	t := mt.table.Load()
+	h := maphash.String(mt.seed, user)
+	h ^= binary.LittleEndian.Uint64(org[:8]) ^ binary.LittleEndian.Uint64(org[8:])*0x9E3779B97F4A7C15
+	h *= 0xBF58476D1CE4E5B9
+	h ^= h >> 31
+	b := &t.heads[h&t.mask]
+	sig := b.sig.Load()
+	if w := sigBits(h, ws); sig&w != w {
+		if a := sigBits(h, uuid.Nil); sig&a != a {
+			return 0
+		}
+	}
+	for e := b.first.Load(); e != nil; e = e.next {
+		if e.is(h, org, user) {
+			if e.all != 0 { // an AllWorkspaces role, with no sets per workspace
+				if e.oc.has(ws) {
+					return e.all
+				}
+				return 0
+			}
+			// Which of its first workspaces ws is, without a branch to
+			// mispredict: an allowed check picks any of them at random.
+			lo, hi := binary.LittleEndian.Uint64(ws[:8]), binary.LittleEndian.Uint64(ws[8:])
+			m0 := ones(binary.LittleEndian.Uint64(e.ws[0][:8])^lo|binary.LittleEndian.Uint64(e.ws[0][8:])^hi == 0)
+			m1 := ones(binary.LittleEndian.Uint64(e.ws[1][:8])^lo|binary.LittleEndian.Uint64(e.ws[1][8:])^hi == 0)
+			m2 := ones(binary.LittleEndian.Uint64(e.ws[2][:8])^lo|binary.LittleEndian.Uint64(e.ws[2][8:])^hi == 0)
+			if m := m0 | m1 | m2; m != 0 {
+				return e.perms0&m0 | e.perms12[0]&m1 | e.perms12[1]&m2
+			}
+			if e.more == nil {
+				return 0
+			}
+			return e.permsBeyond(ws)
+		}
+	}
+	return 0
+}
+
+// ones returns the full set when b holds, the empty set otherwise.
+func ones(b bool) roles.PermSet {
+	var m roles.PermSet
+	if b {
+		m = ^m
+	}
+	return m
+}
+
 // put inserts e, or replaces the entry with its key. Writers only.
 func (mt *memberTable) put(e *checkEntry) {
-	e.hash = mt.hash(e.key.org, e.key.user)
+	e.hash = mt.hash(e.org, e.userID)
+	e.sig = entrySig(e)
 	t := mt.table.Load()
-	head := &t.heads[e.hash&t.mask]
-	rest, found := without(head.Load(), e.key, e.hash)
-	e.next = rest
-	head.Store(e)
+	b := &t.heads[e.hash&t.mask]
+	rest, found := without(b.first.Load(), e.key(), e.hash)
+	first := link(e, rest)
+	sig := chainSig(first)
+	b.sig.Store(b.sig.Load() | sig)
+	b.first.Store(first)
+	b.sig.Store(sig)
 	if !found {
 		mt.n++
-		if mt.n > len(t.heads) {
+		// At most half full: a check then seldom walks past another
+		// member's entry (a cache line it does not need) to its own, and
+		// signatures stay sparse.
+		if 2*mt.n > len(t.heads) {
 			mt.grow()
 		}
 	}
+}
+
+// link returns the chain of e, then rest; but when e's member is not of
+// an AllWorkspaces role, rest's leading entries of such members stay in
+// front (copied, since a published entry never changes): owners and
+// admins are few, checked on every request of theirs in any workspace,
+// and then never walk past another entry to their own.
+func link(e, rest *checkEntry) *checkEntry {
+	if e.all != 0 || rest == nil || rest.all == 0 {
+		e.next = rest
+		return e
+	}
+	c := *rest
+	c.next = link(e, rest.next)
+	return &c
 }
 
 // del removes the entry of k, if any. Writers only.
 func (mt *memberTable) del(k memberKey) {
 	h := mt.hash(k.org, k.user)
 	t := mt.table.Load()
-	head := &t.heads[h&t.mask]
-	if rest, found := without(head.Load(), k, h); found {
-		head.Store(rest)
+	b := &t.heads[h&t.mask]
+	if rest, found := without(b.first.Load(), k, h); found {
+		b.first.Store(rest)
+		b.sig.Store(chainSig(rest))
 		mt.n--
 	}
 }
@@ -89,7 +213,7 @@ func (mt *memberTable) del(k memberKey) {
 func without(head *checkEntry, k memberKey, h uint64) (*checkEntry, bool) {
 	var before []*checkEntry
 	for e := head; e != nil; e = e.next {
-		if e.hash == h && e.key == k {
+		if e.hash == h && e.key() == k {
 			rest := e.next
 			for i := len(before) - 1; i >= 0; i-- {
 				c := *before[i]
@@ -108,13 +232,13 @@ func without(head *checkEntry, k memberKey, h uint64) (*checkEntry, bool) {
 func (mt *memberTable) grow() {
 	old := mt.table.Load()
 	n := 2 * len(old.heads)
-	t := &buckets{mask: uint64(n - 1), heads: make([]atomic.Pointer[checkEntry], n)}
+	t := &buckets{mask: uint64(n - 1), heads: make([]head, n)}
 	for i := range old.heads {
-		for e := old.heads[i].Load(); e != nil; e = e.next {
+		for e := old.heads[i].first.Load(); e != nil; e = e.next {
 			c := *e
-			head := &t.heads[c.hash&t.mask]
-			c.next = head.Load()
-			head.Store(&c)
+			b := &t.heads[c.hash&t.mask]
+			b.first.Store(link(&c, b.first.Load()))
+			b.sig.Store(b.sig.Load() | c.sig)
 		}
 	}
 	mt.table.Store(t)

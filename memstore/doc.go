@@ -43,16 +43,24 @@
 //
 // # Permission checks
 //
-// CheckAccess, behind membership.Service.Can on every request, reads a
+// membership.Service.Can and CanOrg ask CheckPermissions (the Store is a
+// membership.PermissionIndex), and other checks CheckAccess; both read a
 // separate index: a hash table from organization and user to an immutable
-// entry holding the org role, grants, the deactivated flag and the member's
-// few workspace roles, which points to its organization's immutable set of
-// workspace IDs. Readers search it with atomic loads only: no lock, no
+// entry holding the org role, grants, the deactivated flag, the member's
+// workspace roles and, under the catalog of the first Service made over
+// the Store, its permission sets: one per workspace it has access to (the
+// first three inside the entry), one for every workspace when its org role
+// is AllWorkspaces (checked against its organization's immutable set of
+// workspace IDs), and one for the organization. Each bucket keeps a small
+// signature of its entries' workspaces, so that most denied checks read the
+// bucket only. Readers search it with atomic loads only: no lock, no
 // allocation, no shared write, so checks scale with cores. The index is
 // rebuilt at commit for exactly the members and organizations the
 // transaction touched, so a check never sees an uncommitted change, and a
 // removed member is denied as soon as the removal returns. Inside a
-// transaction, CheckAccess answers from the transaction's own changes.
+// transaction, both answer from the transaction's own changes. A Service
+// whose catalog differs in its roles from the indexed one gets the same
+// answers through CheckAccess.
 //
 // # Invitations
 //

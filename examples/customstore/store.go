@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/memstore"
+	"github.com/rosterkit/roster/roles"
 )
 
 // CountingStore is a host's own store: it wraps memstore and counts the
@@ -25,6 +26,14 @@ func NewCountingStore() *CountingStore { return &CountingStore{Store: memstore.N
 func (s *CountingStore) CheckAccess(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID) (membership.Access, error) {
 	s.checks.Add(1)
 	return s.Store.CheckAccess(ctx, org, userID, ws)
+}
+
+// CheckPermissions counts, then asks the wrapped store. memstore answers
+// Can through it (membership.PermissionIndex) rather than CheckAccess, so
+// a wrapper that counts or caches checks overrides both.
+func (s *CountingStore) CheckPermissions(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID) (roles.PermSet, error) {
+	s.checks.Add(1)
+	return s.Store.CheckPermissions(ctx, org, userID, ws)
 }
 
 // InsertMember counts, then asks the wrapped store.

@@ -34,7 +34,10 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Workspaces", func(t *testing.T) { testWorkspaces(t, newStore) })
 	t.Run("Members", func(t *testing.T) { testMembers(t, newStore) })
 	t.Run("Ceiling", func(t *testing.T) { testCeiling(t, newStore) })
-	t.Run("Checks", func(t *testing.T) { testChecks(t, newStore) })
+	t.Run("Checks", func(t *testing.T) {
+		testChecks(t, newStore)
+		testCheckModel(t, newStore)
+	})
 	t.Run("Policies", func(t *testing.T) { testPolicies(t, newStore) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, newStore) })
