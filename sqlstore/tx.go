@@ -146,6 +146,13 @@ func (s *Store) attemptImmediate(ctx context.Context, fn, hook func(ctx context.
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		if ctx.Err() != nil {
+			// A BEGIN cut short by its context may have begun the
+			// transaction all the same: end it (or discard the
+			// connection) rather than pool a connection mid-transaction,
+			// which would block every later writer.
+			s.rollbackConn(conn)
+		}
 		return s.translate(ctx, "begin", err)
 	}
 	done := false
@@ -159,7 +166,10 @@ func (s *Store) attemptImmediate(ctx context.Context, fn, hook func(ctx context.
 		err = hook(ctx)
 	}
 	if err == nil {
-		_, err = conn.ExecContext(ctx, "COMMIT")
+		// Once fn has succeeded, the commit is not cut short by the
+		// context: an interrupted COMMIT could leave the caller unsure
+		// whether it happened.
+		_, err = conn.ExecContext(context.WithoutCancel(ctx), "COMMIT")
 		if err != nil {
 			err = s.translate(ctx, "commit", err)
 		}
