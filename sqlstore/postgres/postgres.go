@@ -14,7 +14,8 @@ import (
 	"database/sql"
 	"fmt"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/rosterkit/roster/sqlstore"
 )
@@ -25,11 +26,11 @@ import (
 // "postgres://app:secret@localhost:5432/app?sslmode=disable". The Store
 // owns the database: Close closes it.
 func Open(ctx context.Context, dsn string, opts ...sqlstore.Option) (*sqlstore.Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("%w: postgres DSN", sqlstore.ErrInvalidOption)
+		return nil, fmt.Errorf("%w: postgres DSN does not parse", sqlstore.ErrInvalidOption)
 	}
-	return sqlstore.OpenDB(ctx, db, sqlstore.Postgres, opts...)
+	return sqlstore.OpenDB(ctx, stdlib.OpenDB(*cfg), sqlstore.Postgres, opts...)
 }
 
 // New returns a Store over db, a PostgreSQL database the host opened and
