@@ -14,11 +14,11 @@
 //
 // # Databases
 //
-//	| database            | import                 | Open(ctx, dsn)                                     | driver                          |
-//	| ------------------- | ---------------------- | -------------------------------------------------- | ------------------------------- |
-//	| SQLite              | sqlstore/sqlite        | "roster.db" or ":memory:"                          | modernc.org/sqlite (no cgo)     |
-//	| PostgreSQL          | sqlstore/postgres      | "postgres://u:p@host:5432/db?sslmode=..."          | github.com/jackc/pgx/v5/stdlib  |
-//	| MySQL 8, MariaDB    | sqlstore/mysql         | "u:p@tcp(host:3306)/db"                            | github.com/go-sql-driver/mysql  |
+//	| database         | import            | Open(ctx, dsn)                            | driver                         |
+//	| ---------------- | ----------------- | ----------------------------------------- | ------------------------------ |
+//	| SQLite           | sqlstore/sqlite   | "roster.db" or ":memory:"                 | modernc.org/sqlite (no cgo)    |
+//	| PostgreSQL       | sqlstore/postgres | "postgres://u:p@host:5432/db?sslmode=..." | github.com/jackc/pgx/v5/stdlib |
+//	| MySQL 8, MariaDB | sqlstore/mysql    | "u:p@tcp(host:3306)/db"                   | github.com/go-sql-driver/mysql |
 //
 // Each driver package's Open adds its driver's defaults to the DSN (SQLite:
 // busy timeout, foreign keys, WAL, an in-memory database shared by the

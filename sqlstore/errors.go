@@ -44,12 +44,12 @@ const (
 // unique or foreign key violation, a retryable conflict, text that is not
 // valid UTF-8.
 //
-// The driver packages (sqlstore/sqlite, sqlstore/postgres, sqlstore/mysql)
-// set it; a host needs it only for another driver. Without it the store
-// reads the codes of errors that expose them through a method: Code() int
-// on SQLite (modernc.org/sqlite) and SQLState() string on PostgreSQL (pgx,
-// lib/pq). MySQL's driver has no such method, so New refuses the MySQL
-// dialect without ErrorCodes: use sqlstore/mysql.
+// Without it the store reads the codes of errors that expose them through
+// a method: Code() int on SQLite (modernc.org/sqlite) and SQLState() string
+// on PostgreSQL (pgx, lib/pq). MySQL's driver has no such method, so
+// sqlstore/mysql sets ErrorCodes and New refuses the MySQL dialect without
+// it. A host needs it only for a driver of its own whose errors lack such a
+// method (mattn/go-sqlite3, for one).
 func ErrorCodes(read func(err error) (code string, ok bool)) Option {
 	return func(s *Store) error {
 		if read == nil {
