@@ -92,14 +92,14 @@ func benchStore(b *testing.B, dialect string) *Store {
 			b.Fatal(derr)
 		}
 		fixDirs = append(fixDirs, dir)
-		st, err = Open(ctx, "sqlite", dir+"/bench.db")
+		st, err = testOpen(ctx, "sqlite", dir+"/bench.db")
 	default:
 		env := map[string]string{"postgres": envPostgres, "mysql": envMySQL}[dialect]
 		dsn := os.Getenv(env)
 		if dsn == "" {
 			b.Skipf("%s is not set", env)
 		}
-		st, err = Open(ctx, dialect, dsn, TablePrefix("bench"+strings.ToLower(randText(6))+"_"))
+		st, err = testOpen(ctx, dialect, dsn, TablePrefix("bench"+strings.ToLower(randText(6))+"_"))
 	}
 	if err != nil {
 		b.Fatalf("open %s: %v", dialect, err)

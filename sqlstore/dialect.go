@@ -22,15 +22,19 @@ const (
 	mysqlID
 )
 
-// The supported dialects.
+// The supported dialects. A dialect names no driver: the packages
+// sqlstore/sqlite, sqlstore/postgres and sqlstore/mysql pair each with one.
 var (
-	// SQLite is SQLite 3 through modernc.org/sqlite (no cgo): the embedded
-	// default. Writes are serialized by BEGIN IMMEDIATE and a busy timeout.
+	// SQLite is SQLite 3, by default through modernc.org/sqlite (no cgo,
+	// sqlstore/sqlite): the embedded default. Writes are serialized by BEGIN
+	// IMMEDIATE and a busy timeout.
 	SQLite = Dialect{sqliteID}
-	// Postgres is PostgreSQL through github.com/jackc/pgx/v5/stdlib. It uses
-	// only what CockroachDB and YugabyteDB also accept.
+	// Postgres is PostgreSQL, by default through github.com/jackc/pgx/v5/stdlib
+	// (sqlstore/postgres). It uses only what CockroachDB and YugabyteDB also
+	// accept.
 	Postgres = Dialect{postgresID}
-	// MySQL is MySQL 8 or MariaDB 10.6+ through github.com/go-sql-driver/mysql.
+	// MySQL is MySQL 8 or MariaDB 10.6+ through github.com/go-sql-driver/mysql
+	// (sqlstore/mysql, which also reads its error codes).
 	MySQL = Dialect{mysqlID}
 )
 

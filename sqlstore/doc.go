@@ -1,8 +1,12 @@
 // Package sqlstore keeps Roster's data in a SQL database through
 // database/sql: one Store that implements membership.Store and
-// invite.Store, over three dialects.
+// invite.Store, over three dialects. It imports no database driver: a host
+// opens its database with the driver package of its choice, and compiles
+// that driver only.
 //
-//	st, err := sqlstore.Open(ctx, "sqlite", "roster.db") // creates and migrates the file
+//	import "github.com/rosterkit/roster/sqlstore/sqlite"
+//
+//	st, err := sqlite.Open(ctx, "roster.db") // creates and migrates the file
 //	if err != nil { ... }
 //	defer st.Close()
 //	m := membership.New(st, membership.Options{})
@@ -10,15 +14,35 @@
 //
 // # Databases
 //
-//	| dialect  | driver                              | Open(driverName, dsn)                                   |
-//	| -------- | ----------------------------------- | ------------------------------------------------------- |
-//	| SQLite   | modernc.org/sqlite (no cgo)         | "sqlite", "roster.db" or ":memory:"                     |
-//	| Postgres | github.com/jackc/pgx/v5/stdlib      | "postgres", "postgres://u:p@host:5432/db?sslmode=..."   |
-//	| MySQL    | github.com/go-sql-driver/mysql      | "mysql", "u:p@tcp(host:3306)/db" (MySQL 8, MariaDB 10.6+) |
+//	| database         | import            | Open(ctx, dsn)                            | driver                         |
+//	| ---------------- | ----------------- | ----------------------------------------- | ------------------------------ |
+//	| SQLite           | sqlstore/sqlite   | "roster.db" or ":memory:"                 | modernc.org/sqlite (no cgo)    |
+//	| PostgreSQL       | sqlstore/postgres | "postgres://u:p@host:5432/db?sslmode=..." | github.com/jackc/pgx/v5/stdlib |
+//	| MySQL 8, MariaDB | sqlstore/mysql    | "u:p@tcp(host:3306)/db"                   | github.com/go-sql-driver/mysql |
 //
-// Open opens, pings and migrates, and its Store owns the database. A host
-// that already has a *sql.DB passes it to New with the dialect, and calls
-// Migrate (or applies the files itself).
+// Each driver package's Open adds its driver's defaults to the DSN (SQLite:
+// busy timeout, foreign keys, WAL, an in-memory database shared by the
+// pool; MySQL: interpolateParams), opens, pings and migrates, and its Store
+// owns the database. A host that already has a *sql.DB passes it to the
+// driver package's New, or to New here with the dialect (SQLite, Postgres;
+// MySQL needs its driver's error codes, see ErrorCodes), and calls Migrate
+// (or applies the files itself).
+//
+// Why a package per driver rather than database/sql's convention of a
+// blank import and a driver name: a driver needs more than its
+// registration. Its defaults, and the reading of its error codes (the MySQL
+// driver exposes them only as a field of its own type), have to live in
+// code that imports it; a package per driver keeps them there with no
+// init() registration or global state in Roster, and a host that forgets
+// its driver gets a compile error rather than "sql: unknown driver" at
+// start-up. The import graph is what gets compiled, so an SQLite host
+// links neither pgx nor the MySQL driver, and a host on the in-memory
+// store (memstore) links no driver at all.
+//
+// A host on another driver (lib/pq, mattn/go-sqlite3, …) opens its *sql.DB
+// and calls OpenDB or New with the dialect and, where the driver's errors
+// do not expose their code through a Code() int or SQLState() string
+// method, ErrorCodes.
 //
 // # Migrations
 //
@@ -47,7 +71,9 @@
 // organization, unique token hashes.
 //
 // Errors are the library's sentinels (storage.ErrNotFound,
-// storage.ErrConflict) wrapped with the operation's name. No SQL text and
+// storage.ErrConflict) wrapped with the operation's name; one translator
+// per dialect decides what a database's error code means, whichever driver
+// read it. No SQL text and
 // no driver message reaches an error string, since drivers quote the values
 // of rows; the driver's error stays reachable with errors.As.
 //

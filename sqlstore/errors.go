@@ -7,14 +7,13 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/storage"
 )
 
-// ErrInvalidOption is returned by New and Open for an option or argument
-// they cannot use: an unknown driver, an invalid dialect or table prefix.
+// ErrInvalidOption is returned by New and OpenDB, and by the driver
+// packages' Open, for an option or argument they cannot use: a DSN that
+// does not parse, an invalid dialect or table prefix.
 var ErrInvalidOption = errors.New("sqlstore: invalid option")
 
 // errClass is what a driver error means to the store.
@@ -37,60 +36,112 @@ const (
 	sqliteConstraintUnique = 2067
 )
 
-// classify is the dialect's error translator: it reads the driver's error
-// code and says what it means.
-func (d Dialect) classify(err error) (errClass, string) {
-	switch d.id {
+// ErrorCodes sets how the store reads the database's error code from an
+// error its driver returned: read returns the code as the database reports
+// it (an SQLite result code such as "2067", a PostgreSQL SQLSTATE such as
+// "40001", a MySQL error number such as "1213") and false for an error that
+// carries none. The store's dialect then decides what the code means: a
+// unique or foreign key violation, a retryable conflict, text that is not
+// valid UTF-8.
+//
+// Without it the store reads the codes of errors that expose them through
+// a method: Code() int on SQLite (modernc.org/sqlite) and SQLState() string
+// on PostgreSQL (pgx, lib/pq). MySQL's driver has no such method, so
+// sqlstore/mysql sets ErrorCodes and New refuses the MySQL dialect without
+// it. A host needs it only for a driver of its own whose errors lack such a
+// method (mattn/go-sqlite3, for one).
+func ErrorCodes(read func(err error) (code string, ok bool)) Option {
+	return func(s *Store) error {
+		if read == nil {
+			return fmt.Errorf("%w: nil ErrorCodes", ErrInvalidOption)
+		}
+		s.codes = read
+		return nil
+	}
+}
+
+// checkErrorCodes reports whether the store can read its driver's error
+// codes: without them it could neither retry a deadlock nor report a
+// duplicate as ErrConflict.
+func (s *Store) checkErrorCodes() error {
+	if s.codes == nil && s.d.id == mysqlID {
+		return fmt.Errorf("%w: the MySQL dialect needs its driver's error codes: "+
+			"open the store with sqlstore/mysql (Open or New), or pass ErrorCodes", ErrInvalidOption)
+	}
+	return nil
+}
+
+// errorCode returns the database's error code that err carries, through
+// the ErrorCodes reader or else the method the dialect's drivers expose.
+func (s *Store) errorCode(err error) (string, bool) {
+	if s.codes != nil {
+		return s.codes(err)
+	}
+	switch s.d.id {
 	case sqliteID:
 		var e interface{ Code() int }
-		if !errors.As(err, &e) {
-			return classOther, ""
+		if errors.As(err, &e) {
+			return strconv.Itoa(e.Code()), true
 		}
-		code := e.Code()
-		switch {
-		case code == sqliteConstraintUnique || code == sqliteConstraintPK:
-			return classUnique, strconv.Itoa(code)
-		case code == sqliteConstraintFK:
-			return classForeignKey, strconv.Itoa(code)
-		case code&0xff == sqliteBusy || code&0xff == sqliteLocked:
-			return classRetry, strconv.Itoa(code)
-		}
-		return classOther, strconv.Itoa(code)
 	case postgresID:
-		var e *pgconn.PgError
-		if !errors.As(err, &e) {
-			return classOther, ""
+		var e interface{ SQLState() string }
+		if errors.As(err, &e) {
+			return e.SQLState(), true
 		}
-		switch e.Code {
-		case "23505":
-			return classUnique, e.Code
-		case "23503":
-			return classForeignKey, e.Code
-		case "40001", "40P01":
-			return classRetry, e.Code
-		case "22021":
-			return classBadText, e.Code
-		}
-		return classOther, e.Code
-	case mysqlID:
-		var e *mysql.MySQLError
-		if !errors.As(err, &e) {
-			return classOther, ""
-		}
-		code := strconv.Itoa(int(e.Number))
-		switch e.Number {
-		case 1062:
-			return classUnique, code
-		case 1216, 1452:
-			return classForeignKey, code
-		case 1205, 1213:
-			return classRetry, code
-		case 1300, 1366:
-			return classBadText, code
-		}
-		return classOther, code
 	}
-	return classOther, ""
+	return "", false
+}
+
+// classify is the store's error translator: it reads the driver's error
+// code and asks the dialect what it means.
+func (s *Store) classify(err error) (errClass, string) {
+	code, ok := s.errorCode(err)
+	if !ok {
+		return classOther, ""
+	}
+	return s.d.classify(code), code
+}
+
+// classify says what an error code of the dialect's database means.
+func (d Dialect) classify(code string) errClass {
+	switch d.id {
+	case sqliteID:
+		n, err := strconv.Atoi(code)
+		if err != nil {
+			return classOther
+		}
+		switch {
+		case n == sqliteConstraintUnique || n == sqliteConstraintPK:
+			return classUnique
+		case n == sqliteConstraintFK:
+			return classForeignKey
+		case n&0xff == sqliteBusy || n&0xff == sqliteLocked:
+			return classRetry
+		}
+	case postgresID:
+		switch code {
+		case "23505":
+			return classUnique
+		case "23503":
+			return classForeignKey
+		case "40001", "40P01":
+			return classRetry
+		case "22021":
+			return classBadText
+		}
+	case mysqlID:
+		switch code {
+		case "1062":
+			return classUnique
+		case "1216", "1452":
+			return classForeignKey
+		case "1205", "1213":
+			return classRetry
+		case "1300", "1366":
+			return classBadText
+		}
+	}
+	return classOther
 }
 
 // dbError is a database failure that maps to no sentinel. Its message names
@@ -140,7 +191,7 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	class, code := s.d.classify(err)
+	class, code := s.classify(err)
 	switch class {
 	case classUnique:
 		return fmt.Errorf("sqlstore: %s: %w", op, storage.ErrConflict)
@@ -164,7 +215,7 @@ func (s *Store) retryable(err error) bool {
 	if errors.As(err, &de) {
 		return de.retry
 	}
-	class, _ := s.d.classify(err)
+	class, _ := s.classify(err)
 	return class == classRetry
 }
 

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -51,10 +52,29 @@ var driverErrors = map[Dialect]map[string]error{
 	},
 }
 
+// codesOf returns the error code reader that d's driver package gives its
+// stores: nil where the store reads the codes through the driver's methods.
+func codesOf(t testing.TB, d Dialect) func(error) (string, bool) {
+	t.Helper()
+	db := sql.OpenDB(unusedConnector{})
+	t.Cleanup(func() { _ = db.Close() })
+	st, err := Drivers[d].New(db)
+	require.NoError(t, err)
+	return st.codes
+}
+
+// unusedConnector is the connector of a database no test connects to.
+type unusedConnector struct{}
+
+func (unusedConnector) Connect(context.Context) (driver.Conn, error) {
+	return nil, errors.New("unused database")
+}
+func (unusedConnector) Driver() driver.Driver { return nil }
+
 func TestErrorTranslation(t *testing.T) {
 	ctx := context.Background()
 	for d, errs := range driverErrors {
-		st := &Store{d: d}
+		st := &Store{d: d, codes: codesOf(t, d)}
 		t.Run(d.String(), func(t *testing.T) {
 			for kind, raw := range errs {
 				if raw == nil {
@@ -93,6 +113,61 @@ func TestErrorTranslation(t *testing.T) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	require.ErrorIs(t, st.translate(cancelled, "member", errors.New("interrupted")), context.Canceled)
+}
+
+// TestMySQLNeedsItsErrorCodes: the MySQL driver's errors carry their number
+// in a field of the driver's own type, which this package does not import.
+// Without the reader of sqlstore/mysql the store could neither retry a
+// deadlock nor see a duplicate, so New refuses; with it, or with any
+// ErrorCodes, New accepts.
+func TestMySQLNeedsItsErrorCodes(t *testing.T) {
+	db := sql.OpenDB(unusedConnector{})
+	t.Cleanup(func() { _ = db.Close() })
+	_, err := New(db, MySQL)
+	require.ErrorIs(t, err, ErrInvalidOption)
+	require.Contains(t, err.Error(), "sqlstore/mysql")
+	_, err = Drivers[MySQL].New(db)
+	require.NoError(t, err)
+	_, err = New(db, MySQL, ErrorCodes(func(error) (string, bool) { return "", false }))
+	require.NoError(t, err)
+	_, err = New(db, MySQL, ErrorCodes(nil))
+	require.ErrorIs(t, err, ErrInvalidOption)
+	for _, d := range []Dialect{SQLite, Postgres} {
+		_, err := New(db, d)
+		require.NoError(t, err, "%s: the driver's errors have a method that reads their code", d)
+	}
+}
+
+// extendedCodeError is an error of a driver that carries its code in a
+// field, as github.com/mattn/go-sqlite3 does.
+type extendedCodeError struct{ ExtendedCode int }
+
+func (e *extendedCodeError) Error() string { return fmt.Sprintf("sqlite3: code %d", e.ExtendedCode) }
+
+// TestErrorCodesReadAnotherDriver: a host on another driver hands the store
+// a reader of its errors, and the dialect translates what it reads.
+func TestErrorCodesReadAnotherDriver(t *testing.T) {
+	ctx := t.Context()
+	read := func(err error) (string, bool) {
+		var e *extendedCodeError
+		if errors.As(err, &e) {
+			return fmt.Sprint(e.ExtendedCode), true
+		}
+		return "", false
+	}
+	db := sql.OpenDB(unusedConnector{})
+	t.Cleanup(func() { _ = db.Close() })
+	st, err := New(db, SQLite, ErrorCodes(read))
+	require.NoError(t, err)
+	require.ErrorIs(t, st.translate(ctx, "insert member", &extendedCodeError{sqliteConstraintUnique}), storage.ErrConflict)
+	require.ErrorIs(t, st.translate(ctx, "insert member", &extendedCodeError{sqliteConstraintFK}), storage.ErrNotFound)
+	require.True(t, st.retryable(&extendedCodeError{sqliteBusy}))
+	require.False(t, st.retryable(&extendedCodeError{1299}))
+
+	plain, err := New(db, SQLite)
+	require.NoError(t, err)
+	require.False(t, plain.retryable(&extendedCodeError{sqliteBusy}), "without the reader the code is unknown")
+	require.NotErrorIs(t, plain.translate(ctx, "insert member", &extendedCodeError{sqliteConstraintUnique}), storage.ErrConflict)
 }
 
 // TestErrorsFromTheDatabaseNameNoSQL provokes real failures on every

@@ -8,14 +8,16 @@ import (
 
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
-	"github.com/rosterkit/roster/sqlstore"
+	"github.com/rosterkit/roster/sqlstore/sqlite"
 )
 
-// Open a SQLite database (here in memory; a file name keeps it), and use it
-// as the store of the membership Service.
-func ExampleOpen() {
+// Open a SQLite database with the driver package sqlstore/sqlite (here in
+// memory; a file name keeps it), and use it as the store of the membership
+// Service. sqlstore/postgres and sqlstore/mysql open the other databases
+// the same way.
+func Example() {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, "sqlite", ":memory:")
+	st, err := sqlite.Open(ctx, ":memory:")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -53,8 +53,6 @@ func TestTablePrefixIsValidated(t *testing.T) {
 	}
 	_, err := New(db, Dialect{})
 	require.ErrorIs(t, err, ErrInvalidOption)
-	_, err = Open(t.Context(), "oracle", "x")
-	require.ErrorIs(t, err, ErrInvalidOption)
 }
 
 func TestMigrate(t *testing.T) {
@@ -96,7 +94,7 @@ func TestConcurrentMigrate(t *testing.T) {
 		"sqlite-file": func() func(t *testing.T, prefix string) (*Store, error) {
 			path := filepath.Join(t.TempDir(), "shared.db")
 			return func(t *testing.T, prefix string) (*Store, error) {
-				return Open(t.Context(), "sqlite", path, TablePrefix(prefix), SkipMigrate())
+				return testOpen(t.Context(), "sqlite", path, TablePrefix(prefix), SkipMigrate())
 			}
 		}(),
 		"postgres": serverOpener(envPostgres, "postgres"),
@@ -149,7 +147,7 @@ func serverOpener(env, driver string) func(t *testing.T, prefix string) (*Store,
 			}
 			t.Skipf("%s is not set", env)
 		}
-		return Open(t.Context(), driver, dsn, TablePrefix(prefix), SkipMigrate())
+		return testOpen(t.Context(), driver, dsn, TablePrefix(prefix), SkipMigrate())
 	}
 }
 

@@ -151,7 +151,7 @@ func TestTransactRetries(t *testing.T) {
 
 	t.Run("OnlyRetryableErrors", func(t *testing.T) {
 		for _, d := range []Dialect{SQLite, Postgres, MySQL} {
-			st := &Store{db: st.db, d: d, maxAttempts: 5, baseDelay: time.Microsecond, maxDelay: time.Millisecond}
+			st := &Store{db: st.db, d: d, codes: codesOf(t, d), maxAttempts: 5, baseDelay: time.Microsecond, maxDelay: time.Millisecond}
 			require.True(t, st.retryable(retryableError(d)), d)
 			for _, err := range []error{errors.New("boom"), storage.ErrConflict, storage.ErrNotFound,
 				fmt.Errorf("wrapped: %w", context.Canceled)} {
@@ -216,7 +216,7 @@ func TestTransactRetries(t *testing.T) {
 
 	t.Run("SingleWritesOutsideATransactionRetryToo", func(t *testing.T) {
 		for _, d := range []Dialect{Postgres, MySQL} {
-			st := &Store{db: st.db, d: d, maxAttempts: 5, baseDelay: time.Microsecond, maxDelay: time.Millisecond}
+			st := &Store{db: st.db, d: d, codes: codesOf(t, d), maxAttempts: 5, baseDelay: time.Microsecond, maxDelay: time.Millisecond}
 			var runs int
 			err := st.write(ctx, func(context.Context, querier) error {
 				runs++

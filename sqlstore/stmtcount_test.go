@@ -34,9 +34,10 @@ func (c countingConnector) Connect(context.Context) (driver.Conn, error) {
 
 func (c countingConnector) Driver() driver.Driver { return &sqlite.Driver{} }
 
-// openCounting opens a SQLite database whose statements are counted in n.
+// openCounting opens the SQLite database file dsn, with the settings
+// sqlstore/sqlite gives a file, and counts its statements in n.
 func openCounting(dsn string, n *counts) *sql.DB {
-	dsn, _ = sqliteDSN(dsn)
+	dsn += "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	return sql.OpenDB(countingConnector{dsn: dsn, n: n})
 }
 

@@ -30,12 +30,12 @@ type Store struct {
 	// writer is the turn of the process's SQLite writers (capacity 1).
 	writer chan struct{}
 
-	// owned is true when Open made db: Close closes it.
+	// owned is true when OpenDB was given db: Close closes it.
 	owned       bool
 	skipMigrate bool
-	// pin holds one connection of an in-memory SQLite database open, which
-	// would vanish with its last connection.
-	pin *sql.Conn
+	// codes reads the driver's error codes (ErrorCodes); nil reads them
+	// through the methods the drivers expose.
+	codes func(error) (string, bool)
 
 	q  queries
 	iq invitationQueries
@@ -94,7 +94,8 @@ func MaxAttempts(n int) Option {
 //
 // For SQLite, open db with a busy timeout and foreign keys on, e.g.
 // "file:roster.db?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)";
-// Open does this for you.
+// sqlstore/sqlite's Open does this for you. For MySQL use sqlstore/mysql's
+// New, which hands the store its driver's error codes (see ErrorCodes).
 func New(db *sql.DB, d Dialect, opts ...Option) (*Store, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: nil *sql.DB", ErrInvalidOption)
@@ -109,6 +110,9 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
+	if err := s.checkErrorCodes(); err != nil {
+		return nil, err
+	}
 	s.q = buildQueries(s)
 	s.iq = buildInvitationQueries(s)
 	return s, nil
@@ -120,7 +124,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Dialect returns the store's dialect.
 func (s *Store) Dialect() Dialect { return s.d }
 
-// Close releases what the store holds: the database if Open opened it.
+// Close releases what the store holds: the database if OpenDB was given it.
 func (s *Store) Close() error {
 	var err error
 	s.checkMu.Lock()
@@ -128,10 +132,6 @@ func (s *Store) Close() error {
 		err = st.Close()
 	}
 	s.checkMu.Unlock()
-	if s.pin != nil {
-		err = s.pin.Close()
-		s.pin = nil
-	}
 	if s.owned {
 		if cerr := s.db.Close(); err == nil {
 			err = cerr

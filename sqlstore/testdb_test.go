@@ -28,6 +28,25 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// Driver is the Open and New of a driver package (sqlstore/sqlite, …).
+type Driver struct {
+	Open func(ctx context.Context, dsn string, opts ...Option) (*Store, error)
+	New  func(db *sql.DB, opts ...Option) (*Store, error)
+}
+
+// Drivers are the driver packages by dialect, set by drivers_test.go.
+var Drivers map[Dialect]Driver
+
+// testOpen opens a store as a host does, with the driver package of
+// driverName: "sqlite", "postgres" or "mysql".
+func testOpen(ctx context.Context, driverName, dsn string, opts ...Option) (*Store, error) {
+	d, ok := map[string]Dialect{"sqlite": SQLite, "postgres": Postgres, "mysql": MySQL}[driverName]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown driver %q", ErrInvalidOption, driverName)
+	}
+	return Drivers[d].Open(ctx, dsn, opts...)
+}
+
 // Environment variables that name the servers the tests use.
 const (
 	envPostgres = "ROSTER_POSTGRES_DSN" // e.g. postgres://roster@127.0.0.1:5432/roster?sslmode=disable
@@ -57,7 +76,7 @@ func targets() []target {
 
 func openSQLiteFile(t testing.TB, opts ...Option) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), "sqlite", filepath.Join(t.TempDir(), "roster.db"), opts...)
+	st, err := testOpen(context.Background(), "sqlite", filepath.Join(t.TempDir(), "roster.db"), opts...)
 	if err != nil {
 		t.Fatalf("Open(sqlite file): %v", err)
 	}
@@ -67,7 +86,7 @@ func openSQLiteFile(t testing.TB, opts ...Option) *Store {
 
 func openSQLiteMemory(t testing.TB, opts ...Option) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), "sqlite", ":memory:", opts...)
+	st, err := testOpen(context.Background(), "sqlite", ":memory:", opts...)
 	if err != nil {
 		t.Fatalf("Open(sqlite :memory:): %v", err)
 	}
@@ -122,7 +141,7 @@ func openServer(t testing.TB, driver, env string, opts ...Option) *Store {
 	prefix := "t" + strings.ToLower(rand.Text()[:10]) + "_"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := Open(ctx, driver, dsn, append([]Option{TablePrefix(prefix)}, opts...)...)
+	st, err := testOpen(ctx, driver, dsn, append([]Option{TablePrefix(prefix)}, opts...)...)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", driver, err)
 	}

@@ -1,52 +1,28 @@
-// Command quickstart tells Roster's main story on the embedded store: an
+// Command quickstart tells Roster's main story on the in-memory store: an
 // organization, two workspaces, members in several roles, permission checks
-// allowed and denied, a removal, and the audit trail.
+// allowed and denied, a removal, and the audit trail. It links no database
+// driver; examples/sqlite keeps the data in a SQLite file.
 //
-//	go run ./examples/quickstart              # in memory
-//	go run ./examples/quickstart -db roster.db # in a SQLite file
+//	go run ./examples/quickstart
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/memstore"
 	"github.com/rosterkit/roster/roles"
-	"github.com/rosterkit/roster/sqlstore"
 	"github.com/rosterkit/roster/storage"
 )
 
 func main() {
-	db := flag.String("db", "", "a SQLite file to keep the data in (default: memory)")
-	flag.Parse()
-	ctx := context.Background()
-	st, done, err := openStore(ctx, *db)
-	if err != nil {
+	if err := run(context.Background(), memstore.New()); err != nil {
 		log.Fatal(err)
 	}
-	defer done()
-	if err := run(ctx, st); err != nil {
-		log.Fatal(err)
-	}
-}
-
-// openStore returns the embedded in-memory store, or a SQLite store in the
-// file path when one is given.
-func openStore(ctx context.Context, path string) (membership.Store, func(), error) {
-	if path == "" {
-		return memstore.New(), func() {}, nil
-	}
-	st, err := sqlstore.Open(ctx, "sqlite", path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, func() { _ = st.Close() }, nil
 }
 
 func run(ctx context.Context, st membership.Store) error {
@@ -62,8 +38,9 @@ func run(ctx context.Context, st membership.Store) error {
 
 	fmt.Println("Ann creates Acme; she is its owner.")
 	org, err := m.CreateOrganization(ctx, "ann", membership.NewOrganization{
-		Name: "Acme", Slug: fmt.Sprintf("acme-%d", time.Now().UnixNano()), // a new one on every run OwnerEmail: "ann@acme.com",
-		Settings: membership.Settings{Domains: []string{"acme.com"}},
+		Name: "Acme", Slug: "acme",
+		OwnerEmail: "ann@acme.com",
+		Settings:   membership.Settings{Domains: []string{"acme.com"}},
 	})
 	if err != nil {
 		return err
