@@ -1,4 +1,4 @@
-// Package benchmarks holds the benchmark workload of shared/bench/WORKLOAD.md,
+// Package benchmarks holds the library's benchmark workload,
 // run against every store: the fixture lives here, the benchmarks in its
 // tests.
 package benchmarks
