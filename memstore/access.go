@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -101,10 +100,8 @@ func (s *Store) AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) (
 	if o == nil {
 		return nil, nil
 	}
-	ids := slices.Clone(userIDs)
-	slices.Sort(ids)
 	var out []membership.NamedAccess
-	for _, u := range slices.Compact(ids) {
+	for _, u := range distinct(userIDs) {
 		rows, _ := collect(o.byUser, accessRow{user: u}, func(r accessRow) bool { return r.user == u }, nil, -1)
 		for _, r := range rows {
 			na := membership.NamedAccess{WorkspaceAccess: *r.a}

@@ -219,14 +219,18 @@ func (s *Store) MembersByID(ctx context.Context, org uuid.UUID, userIDs []string
 	if o == nil {
 		return nil, nil
 	}
-	ids := slices.Clone(userIDs)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
 	var out []membership.Member
-	for _, u := range ids {
+	for _, u := range distinct(userIDs) {
 		if m := o.member(u); m != nil {
 			out = append(out, *m)
 		}
 	}
 	return out, nil
+}
+
+// distinct returns the IDs of ids once each, sorted, in a new slice.
+func distinct(ids []string) []string {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -158,18 +157,13 @@ func (s *Store) checkStmt(ctx context.Context) *sql.Stmt {
 // query.
 func (s *Store) AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) ([]membership.NamedAccess, error) {
 	const op = "access of members"
-	args := []any{org}
-	for _, u := range userIDs {
-		if validText(u) {
-			args = append(args, u)
-		}
-	}
-	if len(args) == 1 {
+	args, in := userIDArgs(org, userIDs)
+	if in == "" {
 		return nil, nil
 	}
 	q := s.sql(`SELECT a.org_id, a.workspace_id, a.user_id, a.role, a.granted_by, a.granted_at, w.name
 FROM roster_workspace_access a JOIN roster_workspaces w ON w.org_id = a.org_id AND w.id = a.workspace_id
-WHERE a.org_id = ? AND a.user_id IN (?` + strings.Repeat(", ?", len(args)-2) + `) ORDER BY a.user_id, a.workspace_id`)
+WHERE a.org_id = ? AND a.user_id IN (` + in + `) ORDER BY a.user_id, a.workspace_id`)
 	return reread(ctx, s, func(c querier) ([]membership.NamedAccess, error) {
 		return list(ctx, s, c, op, q, args, func(r scanner) (membership.NamedAccess, error) {
 			var na membership.NamedAccess

@@ -196,18 +196,30 @@ func (s *Store) scanMember(ctx context.Context, op string, r scanner) (membershi
 // ID, in one query; unknown IDs are left out.
 func (s *Store) MembersByID(ctx context.Context, org uuid.UUID, userIDs []string) ([]membership.Member, error) {
 	const op = "members by ID"
-	args := []any{org}
+	args, in := userIDArgs(org, userIDs)
+	if in == "" {
+		return nil, nil
+	}
+	q := s.sql(`SELECT ` + memberCols + ` FROM roster_members WHERE org_id = ? AND user_id IN (` + in + `) ORDER BY user_id`)
+	return reread(ctx, s, func(c querier) ([]membership.Member, error) {
+		return list(ctx, s, c, op, q, args, func(r scanner) (membership.Member, error) { return s.scanMember(ctx, op, r) })
+	})
+}
+
+// userIDArgs returns the arguments of a query of org's members among
+// userIDs (org, then each valid ID once) and the placeholders of its IN
+// list; in is "" when no ID could be stored.
+func userIDArgs(org uuid.UUID, userIDs []string) (args []any, in string) {
+	args = append(make([]any, 0, len(userIDs)+1), org)
+	seen := make(map[string]bool, len(userIDs))
 	for _, u := range userIDs {
-		if validText(u) {
+		if validText(u) && !seen[u] {
+			seen[u] = true
 			args = append(args, u)
 		}
 	}
 	if len(args) == 1 {
-		return nil, nil
+		return args, ""
 	}
-	q := s.sql(`SELECT ` + memberCols + ` FROM roster_members WHERE org_id = ? AND user_id IN (?` +
-		strings.Repeat(", ?", len(args)-2) + `) ORDER BY user_id`)
-	return reread(ctx, s, func(c querier) ([]membership.Member, error) {
-		return list(ctx, s, c, op, q, args, func(r scanner) (membership.Member, error) { return s.scanMember(ctx, op, r) })
-	})
+	return args, "?" + strings.Repeat(", ?", len(args)-2)
 }
