@@ -55,15 +55,8 @@ func (s *Store) Claim(ctx context.Context, channel string, now time.Time, lease 
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var (
-				m         membership.Message
-				cat, next string
-			)
-			if err := rows.Scan(&m.ID, &m.OrgID, &m.Channel, &m.Topic, &m.Payload, &cat, &m.Attempts,
-				&next, &m.LastError); err != nil {
-				return s.translate(ctx, op, err)
-			}
-			if m.CreatedAt, err = decTime(cat); err != nil {
+			m, err := s.scanMessage(ctx, op, rows)
+			if err != nil {
 				return err
 			}
 			out = append(out, m)
@@ -131,16 +124,7 @@ func (s *Store) DeadLetters(ctx context.Context, channel string, page storage.Pa
 FROM roster_outbox WHERE channel = ? AND next_attempt = ? AND id > ? ORDER BY id LIMIT ?`)
 	args := []any{channel, encTime(membership.DeadLetterTime()), after, n + 1}
 	out, err := reread(ctx, s, func(c querier) ([]membership.Message, error) {
-		return list(ctx, s, c, op, q, args, func(r scanner) (membership.Message, error) {
-			var (
-				m         membership.Message
-				cat, next string
-			)
-			if err := r.Scan(&m.ID, &m.OrgID, &m.Channel, &m.Topic, &m.Payload, &cat, &m.Attempts, &next, &m.LastError); err != nil {
-				return m, s.translate(ctx, op, err)
-			}
-			return m, decTimes([]string{cat, next}, &m.CreatedAt, &m.NextAttempt)
-		})
+		return list(ctx, s, c, op, q, args, func(r scanner) (membership.Message, error) { return s.scanMessage(ctx, op, r) })
 	})
 	if err != nil {
 		return nil, "", err
@@ -168,4 +152,17 @@ func (s *Store) Revive(ctx context.Context, id uuid.UUID, next time.Time) error 
 		}
 		return nil
 	})
+}
+
+// scanMessage reads an outbox row of the columns id, org_id, channel,
+// topic, payload, created_at, attempts, next_attempt, last_error.
+func (s *Store) scanMessage(ctx context.Context, op string, r scanner) (membership.Message, error) {
+	var (
+		m         membership.Message
+		cat, next string
+	)
+	if err := r.Scan(&m.ID, &m.OrgID, &m.Channel, &m.Topic, &m.Payload, &cat, &m.Attempts, &next, &m.LastError); err != nil {
+		return m, s.translate(ctx, op, err)
+	}
+	return m, decTimes([]string{cat, next}, &m.CreatedAt, &m.NextAttempt)
 }
