@@ -131,11 +131,9 @@ func (s *Service) checkLicence(ctx context.Context, op *Op) error {
 	return nil
 }
 
-// target loads the member an operation acts on.
+// target loads the member an operation acts on; its ID was checked by
+// mutateMembers before the operation began.
 func (s *Service) target(ctx context.Context, op *Op, userID string) (Member, error) {
-	if err := checkUserID("user ID", userID); err != nil {
-		return Member{}, err
-	}
 	op.Target(userID)
 	m, err := s.st.Member(ctx, op.Org.ID, userID)
 	if err != nil {

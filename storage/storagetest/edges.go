@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/invite"
@@ -120,7 +121,7 @@ func testEdges(t *testing.T, newStore func(t *testing.T) Store) {
 			t.Fatalf("denied event: actor %q, %d-byte target %.20q, reason %.40q; want a target of at most %d bytes and reason %q",
 				e.Actor, len(e.Target), e.Target, e.Reason, membership.MaxAuditTargetLen, membership.CodeForbidden)
 		}
-		if !utf8Valid(e.Target) {
+		if !utf8.ValidString(e.Target) {
 			t.Fatalf("a cut target is not valid UTF-8: %q", e.Target)
 		}
 	})
@@ -247,12 +248,3 @@ func callEach(t *testing.T, svc any, arg func(reflect.Type) reflect.Value) map[s
 }
 
 func isError(err, target error) bool { return err != nil && errors.Is(err, target) }
-
-func utf8Valid(ss ...string) bool {
-	for _, s := range ss {
-		if strings.ToValidUTF8(s, "\uFFFD") != s {
-			return false
-		}
-	}
-	return true
-}

@@ -503,8 +503,11 @@ next:
 
 // eventually polls cond for up to two seconds: delivery after commit may
 // happen on another goroutine.
-func eventually(cond func() bool) bool {
-	deadline := time.Now().Add(2 * time.Second)
+func eventually(cond func() bool) bool { return within(2*time.Second, cond) }
+
+// within polls cond until it holds or d passes.
+func within(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
 	for {
 		if cond() {
 			return true

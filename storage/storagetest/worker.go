@@ -261,15 +261,3 @@ func runWorkers(t *testing.T, n int, worker func(i int) func(ctx context.Context
 	t.Cleanup(stop)
 	return stop
 }
-
-// within polls cond until it holds or d passes.
-func within(d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return true
-}
