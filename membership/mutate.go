@@ -138,7 +138,7 @@ func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID,
 			return err
 		}
 		return s.st.AppendAudit(ctx, AuditEvent{
-			ID: newID(), OrgID: org, Actor: actor, Action: clipTo(action, MaxAuditTargetLen),
+			ID: newID(), OrgID: org, Actor: actor, Action: action,
 			Target: clipTo(target, MaxAuditTargetLen), Denied: true,
 			Reason: CodeOf(cause), At: s.clock.Now().UTC(),
 		})
