@@ -16,8 +16,16 @@ import (
 func Example() {
 	ctx := context.Background()
 	st := memstore.New()
-	m := membership.New(st, membership.Options{})
-	iv := invite.New(st, m, invite.Options{})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	iv, err := invite.New(st, m, invite.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	org, _ := m.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme"})
 	ws, _ := m.CreateWorkspace(ctx, "ann", org.ID, "Marketing")
@@ -25,7 +33,7 @@ func Example() {
 		Emails: "bob@acme.com", Role: roles.OrgMember,
 		Workspaces: map[uuid.UUID]roles.Role{ws.ID: roles.WorkspaceContributor},
 	})
-	_, err := iv.Accept(ctx, res.Addresses[0].Token, invite.Invitee{UserID: "bob", Email: "bob@acme.com", EmailVerified: true})
+	_, err = iv.Accept(ctx, res.Addresses[0].Token, invite.Invitee{UserID: "bob", Email: "bob@acme.com", EmailVerified: true})
 	fmt.Println("accepted:", err == nil)
 
 	upload, _ := m.Can(ctx, org.ID, "bob", ws.ID, roles.PermUploadVideo)

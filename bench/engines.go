@@ -27,7 +27,11 @@ func Load(ctx context.Context, n int) (*Workload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roster: %w", err)
 	}
-	return &Workload{Fixture: f, Roster: membership.New(st, membership.Options{}), Policy: NewPolicy(f)}, nil
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("roster: %w", err)
+	}
+	return &Workload{Fixture: f, Roster: m, Policy: NewPolicy(f)}, nil
 }
 
 // Enforcer is what the Casbin enforcers compared have in common.

@@ -18,8 +18,14 @@ func benchSetup(b *testing.B) (context.Context, *membership.Service, *invite.Ser
 	b.Helper()
 	ctx := context.Background()
 	st := memstore.New()
-	m := membership.New(st, membership.Options{})
-	iv := invite.New(st, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	iv, err := invite.New(st, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
 	org, err := m.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Bench", Slug: "bench", OwnerEmail: "owner@example.com"})
 	if err != nil {
 		b.Fatal(err)

@@ -45,9 +45,9 @@ var (
 	// ErrNoKey: the token cannot be shown again, because no key was
 	// configured when it was made, or its key is no longer configured.
 	ErrNoKey = error(coded.New("no_key", "roster: token not recoverable without its key"))
-	// ErrInvalidOptions: the Service was built with unusable Options (a key
-	// of the wrong size, a base URL that is not absolute https, a TTL
-	// beyond MaxTTL…) or not built by New. It is
+	// ErrInvalidOptions: New refuses the Options (a key of the wrong
+	// size, a base URL that is not absolute https, a TTL beyond MaxTTL…),
+	// or the Service was not built by New. It is
 	// membership.ErrInvalidOptions.
 	ErrInvalidOptions = membership.ErrInvalidOptions
 )

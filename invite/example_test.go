@@ -24,8 +24,16 @@ func (printMailer) Send(_ context.Context, m invite.Mail) error {
 func Example() {
 	ctx := context.Background()
 	st := memstore.New()
-	m := membership.New(st, membership.Options{})
-	iv := invite.New(st, m, invite.Options{Mailer: printMailer{}, BaseURL: "https://app.example.com/invite/"})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	iv, err := invite.New(st, m, invite.Options{Mailer: printMailer{}, BaseURL: "https://app.example.com/invite/"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	org, _ := m.CreateOrganization(ctx, "user-1", membership.NewOrganization{
 		Name: "Acme", Slug: "acme", OwnerEmail: "olivia@acme.com", OwnerName: "Olivia"})

@@ -113,14 +113,14 @@ type Service struct {
 	mailKeys *keyring
 	base     string
 	log      *slog.Logger
-	optErr   error
 }
 
 // New returns a Service over st (the store of m, which implements Store as
-// well). Unusable options (a key of the wrong size, a base URL that is not
-// absolute https) do not fail here: every method then returns an error
-// wrapping ErrInvalidOptions.
-func New(st Store, m *membership.Service, opts Options) *Service {
+// well), or an error wrapping ErrInvalidOptions when the options cannot
+// work: no store or membership service, a key of the wrong size, a base URL
+// that is not absolute https, a TTL or batch limit out of range. On error
+// the Service is nil; its methods would return ErrInvalidOptions.
+func New(st Store, m *membership.Service, opts Options) (*Service, error) {
 	s := &Service{st: st, m: m, opts: opts, log: opts.Logger}
 	if m != nil {
 		s.ms, s.cat = m.Store(), m.Roles()
@@ -131,8 +131,10 @@ func New(st Store, m *membership.Service, opts Options) *Service {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.optErr = s.setup()
-	return s
+	if err := s.setup(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *Service) setup() error {
@@ -205,15 +207,12 @@ func (s *Service) url(tok string) string {
 }
 
 // ready reports why s cannot serve a call, before anything is read or
-// written: a Service not made by New or made with unusable options
-// (ErrInvalidOptions), or a nil context (ErrInvalidInput). Every exported
+// written: a Service not made by New (ErrInvalidOptions), or a nil context (ErrInvalidInput). Every exported
 // method that takes a context calls it first.
 func (s *Service) ready(ctx context.Context) error {
 	switch {
 	case s == nil || s.m == nil || s.st == nil:
 		return fmt.Errorf("%w: make the Service with invite.New, a store and a membership service", ErrInvalidOptions)
-	case s.optErr != nil:
-		return s.optErr
 	case ctx == nil:
 		return fmt.Errorf("%w: nil context", ErrInvalidInput)
 	}

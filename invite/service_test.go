@@ -20,13 +20,19 @@ func newServices(t *testing.T, opts invite.Options) (context.Context, *membershi
 	t.Helper()
 	ctx := context.Background()
 	st := memstore.New()
-	m := membership.New(st, membership.Options{})
+	m, err := membership.New(st, membership.Options{})
+	require.NoError(t, err)
 	org, err := m.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Acme", Slug: "acme", OwnerEmail: "owner@acme.com"})
 	require.NoError(t, err)
-	return ctx, m, invite.New(st, m, opts), org
+	iv, err := invite.New(st, m, opts)
+	require.NoError(t, err)
+	return ctx, m, iv, org
 }
 
-func TestUnusableOptionsFailEveryCall(t *testing.T) {
+func TestNewRefusesUnusableOptions(t *testing.T) {
+	st := memstore.New()
+	m, err := membership.New(st, membership.Options{})
+	require.NoError(t, err)
 	for name, opts := range map[string]invite.Options{
 		"short key":           {Key: []byte("short")},
 		"bad key ID":          {Keys: []invite.Key{{ID: "a b", Secret: bytes.Repeat([]byte{1}, 32)}}},
@@ -34,6 +40,7 @@ func TestUnusableOptionsFailEveryCall(t *testing.T) {
 		"TTL beyond MaxTTL":   {TTL: invite.MaxTTL + time.Hour},
 		"link TTL beyond":     {LinkTTL: invite.MaxTTL + 1},
 		"huge batch limit":    {BatchLimit: invite.MaxBatchLimit + 1},
+		"negative batch":      {BatchLimit: -1},
 		"relative base URL":   {BaseURL: "/invite/"},
 		"http base URL":       {BaseURL: "http://app.example.com/invite/"},
 		"base URL with user":  {BaseURL: "https://user:pw@app.example.com/invite/"},
@@ -41,26 +48,35 @@ func TestUnusableOptionsFailEveryCall(t *testing.T) {
 		"javascript base URL": {BaseURL: "javascript:alert(1)"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ctx, _, iv, org := newServices(t, opts)
-			_, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: "ann@acme.com"})
+			iv, err := invite.New(st, m, opts)
 			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+			require.Equal(t, "invalid_options", membership.CodeOf(err))
 			require.NotContains(t, err.Error(), "short") // no key material
+			require.Nil(t, iv)
+			// A host that ignores the error gets a Service that refuses
+			// every call instead of a panic.
+			ctx := context.Background()
+			_, err = iv.Invite(ctx, "owner", uuid.New(), invite.Request{Emails: "ann@acme.com"})
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
 			_, err = iv.Accept(ctx, "rsti_x", invite.Invitee{})
-			require.ErrorIs(t, err, invite.ErrInvalidOptions)
-			_, err = iv.Preview(ctx, "x")
-			require.ErrorIs(t, err, invite.ErrInvalidOptions)
-			_, _, err = iv.CreateLink(ctx, "owner", org.ID, invite.NewLink{})
-			require.ErrorIs(t, err, invite.ErrInvalidOptions)
-			_, _, err = iv.Invitations(ctx, "owner", org.ID, invite.InvitationFilter{}, storage.Page{})
 			require.ErrorIs(t, err, invite.ErrInvalidOptions)
 			_, err = iv.DeliverMail(ctx)
 			require.ErrorIs(t, err, invite.ErrInvalidOptions)
 		})
 	}
-	t.Run("no store", func(t *testing.T) {
-		iv := invite.New(nil, nil, invite.Options{})
-		_, err := iv.Invite(context.Background(), "owner", uuid.New(), invite.Request{Emails: "ann@acme.com"})
-		require.ErrorIs(t, err, invite.ErrInvalidOptions)
+	for name, args := range map[string]struct {
+		st invite.Store
+		m  *membership.Service
+	}{"no store": {nil, m}, "no membership service": {st, nil}, "neither": {nil, nil}} {
+		t.Run(name, func(t *testing.T) {
+			iv, err := invite.New(args.st, args.m, invite.Options{})
+			require.ErrorIs(t, err, invite.ErrInvalidOptions)
+			require.Nil(t, iv)
+		})
+	}
+	t.Run("localhost over http is accepted", func(t *testing.T) {
+		_, err := invite.New(st, m, invite.Options{BaseURL: "http://localhost:8080/invite/"})
+		require.NoError(t, err)
 	})
 }
 

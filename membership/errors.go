@@ -41,9 +41,10 @@ var (
 	// ErrGuestsNotAllowed: the organization's guest policy refuses people
 	// outside its co-worker domains.
 	ErrGuestsNotAllowed = error(coded.New("guests_not_allowed", "roster: guests not allowed"))
-	// ErrInvalidOptions: the Service is unusable as built: not made by New
-	// (a zero Service), or made without a store. invite.ErrInvalidOptions
-	// is the same value.
+	// ErrInvalidOptions: New refuses the options (no store, a negative
+	// setting), or the Service was not made by New (a zero or nil
+	// Service, whose every method returns it). invite.ErrInvalidOptions is
+	// the same value.
 	ErrInvalidOptions = error(coded.New("invalid_options", "roster: invalid options"))
 )
 

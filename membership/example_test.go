@@ -12,7 +12,11 @@ import (
 
 func Example() {
 	ctx := context.Background()
-	m := membership.New(memstore.New(), membership.Options{})
+	m, err := membership.New(memstore.New(), membership.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	org, _ := m.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme"})
 	ws, _ := m.CreateWorkspace(ctx, "ann", org.ID, "Marketing")
@@ -29,7 +33,7 @@ func Example() {
 	view, _ = m.Can(ctx, org.ID, "bob", ws.ID, roles.PermView)
 	fmt.Println("after removal, bob views:", view)
 
-	err := m.Leave(ctx, "ann", org.ID)
+	err = m.Leave(ctx, "ann", org.ID)
 	fmt.Println("the last owner leaves:", err != nil)
 	// Output:
 	// bob views: true uploads: false
@@ -40,15 +44,19 @@ func Example() {
 // Run is the outbox worker: with DeferDelivery, requests only write their
 // events, and Run delivers them after commit until its context ends.
 func ExampleService_Run() {
-	ctx, stop := context.WithCancel(context.Background())
 	delivered := make(chan membership.Event, 1)
-	m := membership.New(memstore.New(), membership.Options{
+	m, err := membership.New(memstore.New(), membership.Options{
 		DeferDelivery: true,
 		Dispatcher: membership.DispatcherFunc(func(_ context.Context, e membership.Event) error {
 			delivered <- e
 			return nil
 		}),
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- m.Run(ctx) }()
 

@@ -6,8 +6,8 @@ import (
 )
 
 // ready reports why s cannot serve a call, before anything is read or
-// written: a Service not made by New (ErrInvalidOptions), a nil context
-// (ErrInvalidInput) or an unusable catalog (ErrInvalidRole). Every
+// written: a Service not made by New (ErrInvalidOptions) or a nil context
+// (ErrInvalidInput). Every
 // exported method that takes a context calls it first, so none of them
 // panics on such input.
 func (s *Service) ready(ctx context.Context) error {
@@ -17,7 +17,7 @@ func (s *Service) ready(ctx context.Context) error {
 	case ctx == nil:
 		return fmt.Errorf("%w: nil context", ErrInvalidInput)
 	}
-	return s.catErr
+	return nil
 }
 
 var errNoOp = fmt.Errorf("%w: no operation (Mutate gives one)", ErrInvalidInput)

@@ -3,7 +3,7 @@
 // with no server, no setup and nothing to close.
 //
 //	st := memstore.New()
-//	m := membership.New(st, membership.Options{})
+//	m, err := membership.New(st, membership.Options{})
 //
 // It suits tests, demos, single-process tools, and hosts that keep their
 // data elsewhere and rebuild it at start. Everything lives in the process:

@@ -14,11 +14,15 @@ import (
 func Example() {
 	ctx := context.Background()
 	st := memstore.New()
-	m := membership.New(st, membership.Options{})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	org, _ := m.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme"})
 
 	errCancel := errors.New("changed my mind")
-	err := st.Transact(ctx, func(ctx context.Context) error {
+	err = st.Transact(ctx, func(ctx context.Context) error {
 		if _, err := m.CreateWorkspace(ctx, "ann", org.ID, "Drafts"); err != nil {
 			return err
 		}

@@ -249,7 +249,11 @@ func floorFixture(tb testing.TB, n int) *floorFix {
 		tb.Fatal(err)
 	}
 	cat := roles.Default()
-	fx := &floorFix{f: f, svc: membership.New(st, membership.Options{Roles: cat}),
+	svc, err := membership.New(st, membership.Options{Roles: cat})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fx := &floorFix{f: f, svc: svc,
 		floor: make(map[floorKey]roles.PermSet, n*benchmarks.PerMember+12*benchmarks.Workspaces),
 		reqs:  map[string][]floorRequest{}}
 	for i := range n {

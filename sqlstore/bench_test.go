@@ -132,7 +132,11 @@ func benchFixture(b *testing.B, dialect string, n int) *fixture {
 	if f := fixtures[key]; f != nil {
 		return f
 	}
-	f := &fixture{st: st, n: n, svc: membership.New(st, membership.Options{DeferDelivery: true})}
+	svc, err := membership.New(st, membership.Options{DeferDelivery: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &fixture{st: st, n: n, svc: svc}
 	loadOrg(b, st, "other-"+randText(8), 1000)
 	f.org, f.workspaces = loadOrg(b, st, "acme-"+randText(8), n)
 	fixtures[key] = f
@@ -365,8 +369,14 @@ func inviteSetup(b *testing.B, dialect string) (*Store, *invite.Service, uuid.UU
 			b.Fatal(err)
 		}
 	}
-	m := membership.New(st, membership.Options{DeferDelivery: true})
-	iv := invite.New(st, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1, DeferDelivery: true})
+	m, err := membership.New(st, membership.Options{DeferDelivery: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	iv, err := invite.New(st, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1, DeferDelivery: true})
+	if err != nil {
+		b.Fatal(err)
+	}
 	slug := "bench-" + randText(10)
 	org, err := m.CreateOrganization(context.Background(), "owner", membership.NewOrganization{
 		Name: "Bench", Slug: slug, OwnerEmail: "owner@example.com"})

@@ -9,8 +9,9 @@
 //	st, err := sqlite.Open(ctx, "roster.db") // creates and migrates the file
 //	if err != nil { ... }
 //	defer st.Close()
-//	m := membership.New(st, membership.Options{})
-//	iv := invite.New(st, m, invite.Options{})
+//	m, err := membership.New(st, membership.Options{})
+//	if err != nil { ... }
+//	iv, err := invite.New(st, m, invite.Options{})
 //
 // # Databases
 //

@@ -24,7 +24,11 @@ func Example() {
 	}
 	defer st.Close()
 
-	m := membership.New(st, membership.Options{})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	org, err := m.CreateOrganization(ctx, "user-1", membership.NewOrganization{
 		Name: "Acme", Slug: "acme", OwnerEmail: "owner@acme.com"})
 	if err != nil {

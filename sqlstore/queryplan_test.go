@@ -120,7 +120,10 @@ func TestOneStatementPerCheck(t *testing.T) {
 	require.NoError(t, st.Migrate(ctx))
 	t.Cleanup(func() { _ = st.Close() })
 
-	svc := membership.New(st, membership.Options{DeferDelivery: true})
+	svc, err := membership.New(st, membership.Options{DeferDelivery: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	org, err := svc.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Acme", Slug: "acme", OwnerEmail: "owner@acme.test"})
 	require.NoError(t, err)
 	ws, err := svc.CreateWorkspace(ctx, "owner", org.ID, "W")

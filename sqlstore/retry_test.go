@@ -54,8 +54,9 @@ func scenario(t *testing.T, st *Store) outcome {
 	t.Helper()
 	ctx := t.Context()
 	now := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
-	svc := membership.New(st, membership.Options{
+	svc, err := membership.New(st, membership.Options{
 		Clock: membership.ClockFunc(func() time.Time { return now }), DeferDelivery: true})
+	require.NoError(t, err)
 	slug := "acme-" + strings.ToLower(uuid.NewString()[:8])
 	org, err := svc.CreateOrganization(ctx, "owner", membership.NewOrganization{
 		Name: "Acme", Slug: slug, OwnerEmail: "owner@acme.test", OwnerName: "Owner",

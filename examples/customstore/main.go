@@ -18,7 +18,10 @@ import (
 func main() {
 	ctx := context.Background()
 	st := NewCountingStore()
-	m := membership.New(st, membership.Options{})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	org, err := m.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme"})
 	if err != nil {

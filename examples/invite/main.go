@@ -54,7 +54,10 @@ func main() {
 func run() error {
 	ctx := context.Background()
 	st := memstore.New()
-	m := membership.New(st, membership.Options{})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		return err
+	}
 
 	// A key lets admins copy an invitation URL later; keep it in a secret
 	// store, not in code.
@@ -63,11 +66,14 @@ func run() error {
 		return err
 	}
 	mailer := &printMailer{last: map[string]string{}}
-	iv := invite.New(st, m, invite.Options{
+	iv, err := invite.New(st, m, invite.Options{
 		Mailer:  mailer,
 		Key:     key,
 		BaseURL: "https://app.example.com/invite/",
 	})
+	if err != nil {
+		return err
+	}
 
 	org, err := m.CreateOrganization(ctx, "olivia", membership.NewOrganization{
 		Name: "Acme Video", Slug: "acme", OwnerEmail: "olivia@acme.com", OwnerName: "Olivia",

@@ -34,7 +34,10 @@ func run(ctx context.Context, st membership.Store) error {
 		fmt.Printf("  event %-20s %s\n", e.Type, subject)
 		return nil
 	})
-	m := membership.New(st, membership.Options{Dispatcher: events})
+	m, err := membership.New(st, membership.Options{Dispatcher: events})
+	if err != nil {
+		return err
+	}
 
 	fmt.Println("Ann creates Acme; she is its owner.")
 	org, err := m.CreateOrganization(ctx, "ann", membership.NewOrganization{

@@ -38,7 +38,10 @@ func run(ctx context.Context, path string) error {
 		return err
 	}
 	defer st.Close()
-	m := membership.New(st, membership.Options{})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		return err
+	}
 
 	org, err := m.OrganizationBySlug(ctx, "acme")
 	switch {

@@ -91,7 +91,10 @@ func BenchmarkCan(b *testing.B) {
 					continue
 				}
 				bl := fixture(b, sf, n)
-				svc := membership.New(bl.st, membership.Options{})
+				svc, err := membership.New(bl.st, membership.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
 				for _, kind := range Kinds {
 					qs := requests(bl.f, kind)
 					b.Run(label(n)+"/"+kind, func(b *testing.B) { benchCan(b, svc, bl.f, qs) })
@@ -123,7 +126,10 @@ func BenchmarkCanParallel(b *testing.B) {
 		}
 		b.Run(sf.name, func(b *testing.B) {
 			bl := fixture(b, sf, 1000)
-			svc := membership.New(bl.st, membership.Options{})
+			svc, err := membership.New(bl.st, membership.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
 			qs := requests(bl.f, "allow")
 			var seed atomic.Int64
 			b.ReportAllocs()
@@ -151,7 +157,10 @@ func BenchmarkListMembers(b *testing.B) {
 		b.Run(sf.name, func(b *testing.B) {
 			for _, n := range sizes(b, sf.large) {
 				bl := fixture(b, sf, n)
-				svc := membership.New(bl.st, membership.Options{})
+				svc, err := membership.New(bl.st, membership.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
 				deep := storage.Page{After: storage.Cursor(UserID(n * 9 / 10)), Limit: 50}
 				for _, p := range []struct {
 					name string
@@ -183,7 +192,10 @@ func BenchmarkRemoveMember(b *testing.B) {
 					continue
 				}
 				bl := fixture(b, sf, n)
-				svc := membership.New(bl.st, membership.Options{})
+				svc, err := membership.New(bl.st, membership.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
 				b.Run(label(n), func(b *testing.B) {
 					b.ReportAllocs()
 					i := 0

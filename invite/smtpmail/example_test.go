@@ -38,8 +38,16 @@ func Example() {
 
 	ctx := context.Background()
 	st := memstore.New()
-	m := membership.New(st, membership.Options{})
-	iv := invite.New(st, m, invite.Options{Mailer: mailer, BaseURL: "https://app.example.com/invite/"})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	iv, err := invite.New(st, m, invite.Options{Mailer: mailer, BaseURL: "https://app.example.com/invite/"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	org, _ := m.CreateOrganization(ctx, "user-1", membership.NewOrganization{
 		Name: "Zoë's Café", Slug: "cafe", OwnerEmail: "olivia@cafe.com", OwnerName: "Olivia"})
 	if _, err := iv.Invite(ctx, "user-1", org.ID, invite.Request{Emails: "Ann <ann@cafe.com>", Role: roles.OrgMember}); err != nil {

@@ -25,17 +25,21 @@ func TestInvitationsGoOutThroughSMTP(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	clock := membership.ClockFunc(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
 	st := memstore.New()
-	m := membership.New(st, membership.Options{Clock: clock})
+	m, err := membership.New(st, membership.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	down := authSink(t, sinkConfig{Reject: map[string]string{"RCPT": "451 4.3.2 try again later"}})
 	up := authSink(t, sinkConfig{})
 	var cur atomic.Pointer[smtpmail.Mailer]
 	cur.Store(newMailer(t, down, nil))
-	iv := invite.New(st, m, invite.Options{
+	iv, err := invite.New(st, m, invite.Options{
 		Mailer:        invite.MailerFunc(func(ctx context.Context, ml invite.Mail) error { return cur.Load().Send(ctx, ml) }),
 		BaseURL:       "https://app.example.com/invite/",
 		DeferDelivery: true,
 	})
+	require.NoError(t, err)
 
 	org, err := m.CreateOrganization(ctx, "olivia", membership.NewOrganization{
 		Name: "Zoë's <Café>", Slug: "cafe", OwnerEmail: "olivia@cafe.com", OwnerName: "Olivia"})

@@ -5,7 +5,7 @@
 //	st, err := mysql.Open(ctx, "app:secret@tcp(localhost:3306)/app")
 //	if err != nil { ... }
 //	defer st.Close()
-//	m := membership.New(st, membership.Options{})
+//	m, err := membership.New(st, membership.Options{})
 //
 // Besides the connection, the package hands the store its driver's error
 // numbers (sqlstore.ErrorCodes), which the MySQL driver exposes only as a

@@ -6,7 +6,7 @@
 //	st, err := postgres.Open(ctx, "postgres://app:secret@localhost:5432/app?sslmode=disable")
 //	if err != nil { ... }
 //	defer st.Close()
-//	m := membership.New(st, membership.Options{})
+//	m, err := membership.New(st, membership.Options{})
 package postgres
 
 import (

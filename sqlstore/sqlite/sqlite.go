@@ -5,7 +5,7 @@
 //	st, err := sqlite.Open(ctx, "roster.db") // creates and migrates the file
 //	if err != nil { ... }
 //	defer st.Close()
-//	m := membership.New(st, membership.Options{})
+//	m, err := membership.New(st, membership.Options{})
 //
 // Open adds the store's defaults to the DSN: a 5 s busy timeout, foreign
 // keys on and, for a file, WAL journaling with synchronous=NORMAL, unless

@@ -14,7 +14,11 @@ import (
 )
 
 func newOrg(ctx context.Context, st *sqlstore.Store, slug string) (membership.Organization, error) {
-	return membership.New(st, membership.Options{}).CreateOrganization(ctx, "ann",
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		return membership.Organization{}, err
+	}
+	return m.CreateOrganization(ctx, "ann",
 		membership.NewOrganization{Name: "Acme", Slug: slug, OwnerEmail: "ann@acme.com"})
 }
 
@@ -122,7 +126,11 @@ func ExampleOpen() {
 	}
 	defer st.Close()
 
-	m := membership.New(st, membership.Options{})
+	m, err := membership.New(st, membership.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	org, err := m.CreateOrganization(ctx, "ann", membership.NewOrganization{
 		Name: "Acme", Slug: "acme", OwnerEmail: "ann@acme.com"})
 	if err != nil {

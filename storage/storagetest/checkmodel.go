@@ -85,10 +85,10 @@ type checker struct {
 	perm []roles.Permission
 }
 
-func newChecker(name string, st Store, clk membership.Clock, cat *roles.Catalog) checker {
+func newChecker(t testing.TB, name string, st Store, clk membership.Clock, cat *roles.Catalog) checker {
 	c := checker{name: name}
 	if st != nil {
-		c.svc = membership.New(st, membership.Options{Roles: cat, Clock: clk, Dispatcher: discard})
+		c.svc = newMembership(t, st, membership.Options{Roles: cat, Clock: clk, Dispatcher: discard})
 	}
 	for p := roles.Permission(0); p <= roles.MaxPermission; p++ {
 		if _, err := cat.PermissionScope(p); err == nil {
@@ -105,14 +105,14 @@ func runCheckModel(t *testing.T, newStore func(t *testing.T) Store, customFirst 
 	// each catalog comes first in one of the two runs.
 	var custom checker
 	if customFirst {
-		custom = newChecker("custom catalog", st, clk, modelCatalog(t))
+		custom = newChecker(t, "custom catalog", st, clk, modelCatalog(t))
 	}
 	f := newFixture(t, newStore, onStore(st))
-	def := newChecker("default catalog", nil, clk, f.svc.Roles())
+	def := newChecker(t, "default catalog", nil, clk, f.svc.Roles())
 	def.svc = f.svc
-	again := newChecker("default catalog made again", st, clk, roles.Default())
+	again := newChecker(t, "default catalog made again", st, clk, roles.Default())
 	if !customFirst {
-		custom = newChecker("custom catalog", st, clk, modelCatalog(t))
+		custom = newChecker(t, "custom catalog", st, clk, modelCatalog(t))
 	}
 	checkers := []checker{def, again, custom}
 	other := newFixture(t, newStore, onStore(st))

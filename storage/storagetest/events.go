@@ -99,14 +99,14 @@ func testEvents(t *testing.T, newStore func(t *testing.T) Store) {
 		is := is.New(t)
 		st := newStore(t)
 		clk := newClock()
-		bare := membership.New(st, membership.Options{Clock: clk})
+		bare := newMembership(t, st, membership.Options{Clock: clk})
 		slug := uniq("org")
 		org, err := bare.CreateOrganization(t.Context(), "owner", membership.NewOrganization{Name: "Bare", Slug: slug, OwnerEmail: email("owner")})
 		is.NoErr(err)
 		_, err = bare.AddMember(t.Context(), "owner", org.ID, membership.NewMember{UserID: "alice", Email: email("alice")})
 		is.NoErr(err)
 		rec := &recorder{}
-		later := membership.New(st, membership.Options{Clock: clk, Dispatcher: rec})
+		later := newMembership(t, st, membership.Options{Clock: clk, Dispatcher: rec})
 		_, err = later.DeliverEvents(t.Context())
 		is.NoErr(err)
 		is.Equal(len(rec.delivered(org.ID, membership.EventMemberAdded)), 1) // kept until a dispatcher took it

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
@@ -181,7 +182,7 @@ func newFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...option)
 			return rec.Dispatch(ctx, e)
 		})
 	}
-	f.svc = membership.New(f.st, o)
+	f.svc = newMembership(t, f.st, o)
 	slug := uniq("org")
 	org, err := f.svc.CreateOrganization(f.ctx, f.owner, membership.NewOrganization{
 		Name: "Org " + slug, Slug: slug, Settings: cfg.settings,
@@ -532,4 +533,24 @@ func advance(t *testing.T, page *storage.Page, next string) bool {
 	}
 	page.After = next
 	return true
+}
+
+// newMembership is membership.New that fails t when New refuses o.
+func newMembership(t testing.TB, st membership.Store, o membership.Options) *membership.Service {
+	t.Helper()
+	svc, err := membership.New(st, o)
+	if err != nil {
+		t.Fatalf("membership.New: %v", err)
+	}
+	return svc
+}
+
+// newInvite is invite.New that fails t when New refuses o.
+func newInvite(t testing.TB, st invite.Store, m *membership.Service, o invite.Options) *invite.Service {
+	t.Helper()
+	iv, err := invite.New(st, m, o)
+	if err != nil {
+		t.Fatalf("invite.New: %v", err)
+	}
+	return iv
 }

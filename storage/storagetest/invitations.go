@@ -112,7 +112,7 @@ func newInviteFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...i
 		f.mail = &mailbox{}
 		cfg.opts.Mailer = f.mail
 	}
-	f.iv = invite.New(f.ist, f.svc, cfg.opts)
+	f.iv = newInvite(t, f.ist, f.svc, cfg.opts)
 	return f
 }
 
@@ -1309,14 +1309,14 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 
 		// A rotated key ring still opens it; a ring without k1 does not.
 		k2 := []byte("fedcba9876543210fedcba9876543210")
-		rotated := invite.New(f.ist, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}, {ID: "k1", Secret: testKey}}})
+		rotated := newInvite(t, f.ist, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}, {ID: "k1", Secret: testKey}}})
 		url, err = rotated.InvitationURL(f.ctx, f.owner, f.org.ID, inv.ID)
 		is.NoErr(err)
 		is.Equal(url, tok2) // no base URL: the token alone
-		dropped := invite.New(f.ist, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}}})
+		dropped := newInvite(t, f.ist, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}}})
 		_, err = dropped.InvitationURL(f.ctx, f.owner, f.org.ID, inv.ID)
 		wantErr(t, err, invite.ErrNoKey)
-		keyless := invite.New(f.ist, f.svc, invite.Options{})
+		keyless := newInvite(t, f.ist, f.svc, invite.Options{})
 		_, err = keyless.InvitationURL(f.ctx, f.owner, f.org.ID, inv.ID)
 		wantErr(t, err, invite.ErrNoKey)
 		inv2, _ := (&ivFixture{fixture: f.fixture, ist: f.ist, iv: keyless}).inviteOne(t, "bob@example.com", roles.OrgMember)
@@ -1917,7 +1917,7 @@ func testInvitationAttacks(t *testing.T, newStore func(t *testing.T) Store) {
 		_, ltok, err := f.iv.CreateLink(f.ctx, f.owner, f.org.ID, invite.NewLink{})
 		is.NoErr(err)
 		counter := &lookupCounter{Store: f.ist}
-		iv := invite.New(counter, f.svc, invite.Options{})
+		iv := newInvite(t, counter, f.svc, invite.Options{})
 		typo := []byte(tok)
 		typo[20] ^= 0x01 // a different base62 letter
 		before := f.ivSnap(t)
@@ -2305,7 +2305,7 @@ func testInvitationDelivery(t *testing.T, newStore func(t *testing.T) Store) {
 		// lost, and the token it carries accepts.
 		f.clk.Advance(time.Minute + time.Second) // past the claim's lease
 		other := &mailbox{}
-		iv2 := invite.New(f.ist, f.svc, invite.Options{Mailer: other, DeferDelivery: true,
+		iv2 := newInvite(t, f.ist, f.svc, invite.Options{Mailer: other, DeferDelivery: true,
 			BaseURL: "https://app.example.com/invite/"})
 		_, err = iv2.DeliverMail(f.ctx)
 		is.NoErr(err)

@@ -55,7 +55,7 @@ func testOrganizations(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("InvalidOrganizationsAreRejected", func(t *testing.T) {
 		t.Parallel()
 		st := newStore(t)
-		svc := membership.New(st, membership.Options{Clock: newClock(), Dispatcher: discard})
+		svc := newMembership(t, st, membership.Options{Clock: newClock(), Dispatcher: discard})
 		long := strings.Repeat("a", 5000)
 		for _, c := range []struct {
 			name  string

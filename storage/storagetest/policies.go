@@ -392,7 +392,7 @@ func testPolicies(t *testing.T, newStore func(t *testing.T) Store) {
 		var seen []string
 		type span struct{}
 		var orgs []uuid.UUID
-		svc := membership.New(st, membership.Options{Dispatcher: discard, Hooks: membership.Hooks{
+		svc := newMembership(t, st, membership.Options{Dispatcher: discard, Hooks: membership.Hooks{
 			Mutation: func(ctx context.Context, m membership.MutationStart) (context.Context, func(error)) {
 				if ctx.Value(span{}) != nil {
 					t.Errorf("%s started inside another mutation's span", m.Action)

@@ -43,7 +43,7 @@ func testWorker(t *testing.T, newStore func(t *testing.T) Store) {
 			return nil
 		}
 		stop := runWorkers(t, 3, func(i int) func(ctx context.Context) error {
-			svc := membership.New(f.st, membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: true, PollInterval: 5 * time.Millisecond})
+			svc := newMembership(t, f.st, membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: true, PollInterval: 5 * time.Millisecond})
 			return func(ctx context.Context) error { return svc.Run(ctx, membership.Channel{Name: ch, Deliver: deliver}) }
 		})
 		delivered := func() int {
@@ -67,7 +67,7 @@ func testWorker(t *testing.T, newStore func(t *testing.T) Store) {
 
 	t.Run("AFailingDeliveryBacksOffThenIsADeadLetterAnOperatorRetries", func(t *testing.T) {
 		f := newFixture(t, newStore)
-		svc := membership.New(f.st, membership.Options{Clock: f.clk, DeferDelivery: true, MaxAttempts: 3})
+		svc := newMembership(t, f.st, membership.Options{Clock: f.clk, DeferDelivery: true, MaxAttempts: 3})
 		ch := uniq("chan")
 		msg := rawMessage(f.org.ID, ch, start)
 		if err := f.st.Enqueue(f.ctx, msg); err != nil {
@@ -119,7 +119,7 @@ func testWorker(t *testing.T, newStore func(t *testing.T) Store) {
 			t.Fatalf("Enqueue: %v", err)
 		}
 		started := make(chan struct{})
-		svc := membership.New(f.st, membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: true, PollInterval: 5 * time.Millisecond})
+		svc := newMembership(t, f.st, membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: true, PollInterval: 5 * time.Millisecond})
 		stop := runWorkers(t, 1, func(int) func(ctx context.Context) error {
 			return func(ctx context.Context) error {
 				return svc.Run(ctx, membership.Channel{Name: ch, Deliver: func(ctx context.Context, _ membership.Message) error {
@@ -145,7 +145,7 @@ func testWorker(t *testing.T, newStore func(t *testing.T) Store) {
 
 	t.Run("RunDropsEventsThatHaveNoConsumer", func(t *testing.T) {
 		f := newFixture(t, newStore)
-		svc := membership.New(f.st, membership.Options{Clock: f.clk, DeferDelivery: true, PollInterval: time.Hour})
+		svc := newMembership(t, f.st, membership.Options{Clock: f.clk, DeferDelivery: true, PollInterval: time.Hour})
 		if _, err := svc.CreateWorkspace(f.ctx, f.owner, f.org.ID, "Unheard"); err != nil {
 			t.Fatalf("CreateWorkspace: %v", err)
 		}
@@ -171,7 +171,7 @@ func testWorker(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 		stop()
 		rec := &recorder{}
-		later := membership.New(f.st, membership.Options{Clock: f.clk, Dispatcher: rec})
+		later := newMembership(t, f.st, membership.Options{Clock: f.clk, Dispatcher: rec})
 		if _, err := later.DeliverEvents(f.ctx); err != nil {
 			t.Fatalf("DeliverEvents: %v", err)
 		}
@@ -185,8 +185,8 @@ func testWorker(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("RunSendsInvitationMailAFailingMailerHeldAsADeadLetter", func(t *testing.T) {
 		f := newFixture(t, newStore)
 		mail := &mailbox{fail: true}
-		svc := membership.New(f.st, membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: true, MaxAttempts: 2, PollInterval: 5 * time.Millisecond})
-		iv := invite.New(inviteStore(t, f.st), svc, invite.Options{Mailer: mail, DeferDelivery: true})
+		svc := newMembership(t, f.st, membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: true, MaxAttempts: 2, PollInterval: 5 * time.Millisecond})
+		iv := newInvite(t, inviteStore(t, f.st), svc, invite.Options{Mailer: mail, DeferDelivery: true})
 		if _, err := iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "dana@example.com", Role: roles.OrgMember}); err != nil {
 			t.Fatalf("Invite: %v", err)
 		}
