@@ -93,8 +93,15 @@ func (s *Service) accept(ctx context.Context, t Token, in Invitee) (Acceptance, 
 	if err != nil {
 		return Acceptance{}, fmt.Errorf("%s: %w", EventInvitationAccepted, err)
 	}
+	return s.acceptInvitation(ctx, inv, &t, in)
+}
+
+// acceptInvitation accepts inv for in; t, when not nil, must still open
+// it (a token's accept), otherwise in's verified email alone entitles in
+// (AcceptByID).
+func (s *Service) acceptInvitation(ctx context.Context, inv Invitation, t *Token, in Invitee) (Acceptance, error) {
 	var out Acceptance
-	err = s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationAccepted, func(ctx context.Context, o *op) error {
+	err := s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationAccepted, func(ctx context.Context, o *op) error {
 		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
 			return err
@@ -206,6 +213,11 @@ func (s *Service) Reject(ctx context.Context, token string, in Invitee) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", EventInvitationRejected, err)
 	}
+	return s.rejectInvitation(ctx, inv, &t, in)
+}
+
+// rejectInvitation declines inv for in; t as for acceptInvitation.
+func (s *Service) rejectInvitation(ctx context.Context, inv Invitation, t *Token, in Invitee) error {
 	return s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
 		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
@@ -230,15 +242,15 @@ func (s *Service) Reject(ctx context.Context, token string, in Invitee) error {
 }
 
 // usableInvitation re-reads inv under its organization's lock and checks
-// that token t still opens it and that it can still be decided: the read
-// before the lock may be stale.
-func (s *Service) usableInvitation(ctx context.Context, o *op, t Token, inv Invitation) (Invitation, error) {
+// that token t (when not nil) still opens it and that it can still be
+// decided: the read before the lock may be stale.
+func (s *Service) usableInvitation(ctx context.Context, o *op, t *Token, inv Invitation) (Invitation, error) {
 	o.Target(inv.EmailKey)
 	cur, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
 	if err != nil {
 		return Invitation{}, tokenLookup(err)
 	}
-	if !t.Matches(cur.TokenHash) {
+	if t != nil && !t.Matches(cur.TokenHash) {
 		return Invitation{}, fmt.Errorf("%w: the token was replaced", ErrInvalidToken)
 	}
 	if err := invitationUsable(cur, o.Now); err != nil {

@@ -56,6 +56,11 @@ type Store interface {
 	// Invitations lists the invitations of org that match f (see
 	// InvitationFilter.Match), ordered by ID.
 	Invitations(ctx context.Context, org uuid.UUID, f InvitationFilter, page storage.Page) ([]Invitation, string, error)
+	// PendingInvitationsByEmail lists the invitations of every
+	// organization with Status StatusPending, ExpiresAt after now and
+	// EmailKey emailKey, ordered by ID: a user's invitations across
+	// organizations.
+	PendingInvitationsByEmail(ctx context.Context, emailKey string, now time.Time, page storage.Page) ([]Invitation, string, error)
 	// CountInvitations counts the invitations of org that match f.
 	CountInvitations(ctx context.Context, org uuid.UUID, f InvitationFilter) (int, error)
 

@@ -33,6 +33,17 @@ func (s *Service) InvitationViews(ctx context.Context, actor string, org uuid.UU
 	if err != nil || len(invs) == 0 {
 		return nil, next, err
 	}
+	out, err := s.viewsOf(ctx, org, invs)
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
+}
+
+// viewsOf adds to invs, invitations of org, their inviters' and
+// workspaces' names: one read of the inviters and one walk of the
+// organization's workspaces.
+func (s *Service) viewsOf(ctx context.Context, org uuid.UUID, invs []Invitation) ([]InvitationView, error) {
 	var inviters []string
 	names := map[uuid.UUID]string{}
 	for _, inv := range invs {
@@ -43,10 +54,10 @@ func (s *Service) InvitationViews(ctx context.Context, actor string, org uuid.UU
 	}
 	members, err := s.ms.MembersByID(ctx, org, inviters)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if err := s.orgWorkspaceNames(ctx, org, names); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	out := make([]InvitationView, len(invs))
 	for i, inv := range invs {
@@ -61,7 +72,7 @@ func (s *Service) InvitationViews(ctx context.Context, actor string, org uuid.UU
 		}
 		out[i] = v
 	}
-	return out, next, nil
+	return out, nil
 }
 
 // orgWorkspaceNames fills in the names of the workspaces of org that

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"time"
 
 	"github.com/google/btree"
 	"github.com/google/uuid"
@@ -26,10 +27,34 @@ type (
 		emailKey string
 		id       uuid.UUID
 	}
+	inviteeRow struct {
+		emailKey string
+		id       uuid.UUID
+		org      uuid.UUID
+	}
 )
 
 func lessInv(a, b invRow) bool         { return lessID(a.id, b.id) }
 func lessPending(a, b pendingRow) bool { return a.emailKey < b.emailKey }
+func lessInvitee(a, b inviteeRow) bool {
+	if a.emailKey != b.emailKey {
+		return a.emailKey < b.emailKey
+	}
+	return lessID(a.id, b.id)
+}
+
+// addPending indexes inv, pending, in its organization o and store-wide.
+func (t *tx) addPending(o *orgData, inv *invite.Invitation) {
+	put(t, o.pending, pendingRow{emailKey: inv.EmailKey, id: inv.ID})
+	put(t, t.st.invitees, inviteeRow{emailKey: inv.EmailKey, id: inv.ID, org: inv.OrgID})
+}
+
+// dropPending removes the pending invitation id of emailKey from both
+// indexes.
+func (t *tx) dropPending(o *orgData, emailKey string, id uuid.UUID) {
+	del(t, o.pending, pendingRow{emailKey: emailKey})
+	del(t, t.st.invitees, inviteeRow{emailKey: emailKey, id: id})
+}
 
 // invitation returns invitation id, or nil.
 func (o *orgData) invitation(id uuid.UUID) *invite.Invitation {
@@ -60,7 +85,7 @@ func (s *Store) InsertInvitation(ctx context.Context, inv invite.Invitation) err
 		inv = cloneInvitation(inv)
 		put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
 		if inv.Status == invite.StatusPending {
-			put(t, o.pending, pendingRow{emailKey: inv.EmailKey, id: inv.ID})
+			t.addPending(o, &inv)
 		}
 		if len(inv.TokenHash) > 0 {
 			put(t, t.st.invTokens, tokenRow{hash: string(inv.TokenHash), org: inv.OrgID, id: inv.ID})
@@ -130,10 +155,10 @@ func (s *Store) UpdateInvitation(ctx context.Context, inv invite.Invitation) err
 		}
 		inv = cloneInvitation(inv)
 		if old.Status == invite.StatusPending && inv.Status != invite.StatusPending {
-			del(t, o.pending, pendingRow{emailKey: old.EmailKey})
+			t.dropPending(o, old.EmailKey, inv.ID)
 		}
 		if inv.Status == invite.StatusPending && old.Status != invite.StatusPending {
-			put(t, o.pending, pendingRow{emailKey: inv.EmailKey, id: inv.ID})
+			t.addPending(o, &inv)
 		}
 		retoken(t, t.st.invTokens, old.TokenHash, inv.TokenHash, inv.OrgID, inv.ID)
 		put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
@@ -154,6 +179,38 @@ func (s *Store) Invitations(ctx context.Context, org uuid.UUID, f invite.Invitat
 		func(id uuid.UUID) invRow { return invRow{id: id} },
 		func(r invRow) uuid.UUID { return r.id },
 		match, func(r invRow) invite.Invitation { return cloneInvitation(*r.inv) })
+}
+
+// PendingInvitationsByEmail lists the invitations of every organization
+// with Status StatusPending, ExpiresAt after now and EmailKey emailKey,
+// ordered by ID, from the store-wide index of pending invitations.
+func (s *Store) PendingInvitationsByEmail(ctx context.Context, emailKey string, now time.Time, page storage.Page) ([]invite.Invitation, string, error) {
+	const what = "pending invitations by email"
+	size, from, end, err := idPage(what, page)
+	if err != nil || end {
+		return nil, "", err
+	}
+	st, rd := s.view(ctx)
+	defer rd.leave()
+	var invs []*invite.Invitation
+	rows, more := collect(st.invitees, inviteeRow{emailKey: emailKey, id: from},
+		func(r inviteeRow) bool { return r.emailKey == emailKey },
+		func(r inviteeRow) bool {
+			inv := st.org(r.org).invitation(r.id)
+			if !inv.ExpiresAt.After(now) {
+				return false
+			}
+			invs = append(invs, inv)
+			return true
+		}, size)
+	out := make([]invite.Invitation, len(rows))
+	for i := range rows {
+		out[i] = cloneInvitation(*invs[i])
+	}
+	if len(rows) == 0 {
+		return out, "", nil
+	}
+	return out, idCursor(rows[len(rows)-1].id, more), nil
 }
 
 // CountInvitations counts the invitations of org that match f: in O(1)
@@ -181,6 +238,10 @@ func (s *Store) CountInvitations(ctx context.Context, org uuid.UUID, f invite.In
 // dropInvitations removes o's invitations and links from the store-wide
 // token trees, when o is deleted.
 func (t *tx) dropInvitations(o *orgData) {
+	o.pending.Ascend(func(r pendingRow) bool {
+		del(t, t.st.invitees, inviteeRow{emailKey: r.emailKey, id: r.id})
+		return true
+	})
 	o.invitations.Ascend(func(r invRow) bool {
 		retoken(t, t.st.invTokens, r.inv.TokenHash, nil, o.org.ID, r.id)
 		return true

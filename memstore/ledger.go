@@ -55,7 +55,7 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 			inv := cloneInvitation(*old)
 			inv.Status, inv.DecidedAt, inv.UpdatedAt = invite.StatusRevoked, now, now
 			inv.SealedToken, inv.KeyID = nil, ""
-			del(t, o.pending, pendingRow{emailKey: inv.EmailKey})
+			t.dropPending(o, inv.EmailKey, inv.ID)
 			put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
 			out = append(out, membership.RevokedInvite{ID: inv.ID, EmailKey: inv.EmailKey, Role: inv.Role})
 		}

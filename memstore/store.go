@@ -50,6 +50,7 @@ func New() *Store {
 			msgs:       btree.NewG(degree, lessMsg),
 			queue:      btree.NewG(degree, lessQueue),
 			invTokens:  btree.NewG(degree, lessToken),
+			invitees:   btree.NewG(degree, lessInvitee),
 			linkTokens: btree.NewG(degree, lessToken),
 		},
 	}
@@ -70,6 +71,9 @@ type state struct {
 	// organization by token hash.
 	invTokens  *btree.BTreeG[tokenRow]
 	linkTokens *btree.BTreeG[tokenRow]
+	// invitees holds the pending invitations of every organization by
+	// EmailKey, then ID: a user's invitations across organizations.
+	invitees *btree.BTreeG[inviteeRow]
 }
 
 // org returns the organization id in st, or nil.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/invite"
@@ -202,6 +203,37 @@ func (s *Store) Invitations(ctx context.Context, org uuid.UUID, f invite.Invitat
 	args = append(args, after, n+1)
 	out, err := reread(ctx, s, func(c querier) ([]invite.Invitation, error) {
 		return list(ctx, s, c, op, s.sql(q), args, func(r scanner) (invite.Invitation, error) {
+			return s.scanInvitation(ctx, op, r)
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := pageOf(out, n, func(inv invite.Invitation) string { return inv.ID.String() })
+	return out, next, nil
+}
+
+// pendingByEmailSQL pages a user's pending invitations across
+// organizations.
+const pendingByEmailSQL = `SELECT ` + invitationCols + ` FROM roster_invitations
+WHERE email_key = ? AND status = ? AND expires_at > ? AND id > ? ORDER BY id LIMIT ?`
+
+// PendingInvitationsByEmail lists the invitations of every organization
+// with Status StatusPending, ExpiresAt after now and EmailKey emailKey,
+// ordered by ID (index roster_invitations_invitee).
+func (s *Store) PendingInvitationsByEmail(ctx context.Context, emailKey string, now time.Time, page storage.Page) ([]invite.Invitation, string, error) {
+	const op = "list pending invitations by email"
+	after, n, err := idKey(page)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	if !validText(emailKey) {
+		return nil, "", nil
+	}
+	q := s.sql(pendingByEmailSQL)
+	args := []any{emailKey, string(invite.StatusPending), encTime(now), after, n + 1}
+	out, err := reread(ctx, s, func(c querier) ([]invite.Invitation, error) {
+		return list(ctx, s, c, op, q, args, func(r scanner) (invite.Invitation, error) {
 			return s.scanInvitation(ctx, op, r)
 		})
 	})

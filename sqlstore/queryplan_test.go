@@ -62,6 +62,8 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 			[]string{"SEARCH m USING COVERING INDEX roster_members_user (user_id=? AND org_id>?)", "SEARCH o USING INDEX"}},
 		"invitations page": {st.sql(`SELECT id FROM roster_invitations WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`),
 			[]any{id, id, 50}, []string{"SEARCH roster_invitations USING COVERING INDEX roster_invitations_org (org_id=? AND id>?)"}},
+		"a user's pending invitations": {st.sql(pendingByEmailSQL), []any{"u@example.com", "pending", "2031", id, 50},
+			[]string{"SEARCH roster_invitations USING INDEX roster_invitations_invitee (email_key=? AND status=? AND id>?)"}},
 		"invitation by token": {st.iq.invitationByToken, []any{[]byte("x")},
 			[]string{"SEARCH roster_invitations USING INDEX roster_invitations_token (token_hash=?)"}},
 		// Bounded to the organization's invitations; which of its indexes

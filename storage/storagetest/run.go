@@ -48,5 +48,6 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Seats", func(t *testing.T) { testSeats(t, newStore) })
 	t.Run("Revocation", func(t *testing.T) { testRevocation(t, newStore) })
 	t.Run("Reads", func(t *testing.T) { testReads(t, newStore) })
+	t.Run("UserInvitations", func(t *testing.T) { testUserInvitations(t, newStore) })
 	t.Run("Edges", func(t *testing.T) { testEdges(t, newStore) })
 }
