@@ -31,7 +31,13 @@ type Store interface {
 	// revokes what a member sent when it loses the right to invite; the
 	// membership Service calls it.
 	membership.InvitationLedger
+	InvitationStore
+	LinkStore
+	SendStore
+}
 
+// InvitationStore keeps email invitations.
+type InvitationStore interface {
 	// InsertInvitation inserts inv. It returns ErrNotFound when inv.OrgID
 	// does not exist, and ErrConflict when the ID or the TokenHash is taken,
 	// or when inv.Status is StatusPending and the organization already has
@@ -63,7 +69,10 @@ type Store interface {
 	PendingInvitationsByEmail(ctx context.Context, emailKey string, now time.Time, page storage.Page) ([]Invitation, string, error)
 	// CountInvitations counts the invitations of org that match f.
 	CountInvitations(ctx context.Context, org uuid.UUID, f InvitationFilter) (int, error)
+}
 
+// LinkStore keeps shareable invite links.
+type LinkStore interface {
 	// InsertLink inserts l. It returns ErrNotFound when l.OrgID does not
 	// exist, and ErrConflict when the ID or the TokenHash is taken.
 	InsertLink(ctx context.Context, l Link) error
@@ -83,7 +92,10 @@ type Store interface {
 	UseLink(ctx context.Context, org, id uuid.UUID) error
 	// Links lists the links of org, ordered by ID.
 	Links(ctx context.Context, org uuid.UUID, page storage.Page) ([]Link, string, error)
+}
 
+// SendStore counts the invitation emails sent, for the daily quotas.
+type SendStore interface {
 	// InsertSend inserts s. It returns ErrNotFound when s.OrgID does not
 	// exist and ErrConflict when the ID is taken.
 	InsertSend(ctx context.Context, s Send) error

@@ -9,9 +9,10 @@ import (
 	"github.com/rosterkit/roster/storage"
 )
 
-// Store is the persistence the membership Service needs. memstore and
-// sqlstore implement it; a host may implement it over its own database and
-// prove it with storagetest.Run.
+// Store is the persistence the membership Service needs: the union of one
+// small interface per concern, so that a store author can write and test
+// one concern at a time. memstore and sqlstore implement it; a host may
+// implement it over its own database and prove it with storagetest.Run.
 //
 // Every method joins the transaction carried by ctx, if any. Methods that
 // take an org ID never see or touch rows of another organization: a row of
@@ -20,12 +21,22 @@ import (
 // storage.Cursor and decoded with Page.Key; an undecodable cursor is
 // storage.ErrInvalidCursor. A list returns the cursor of the next page, or
 // "" when it is the last one (a cursor may lead to an empty page). The
-// outbox is not tied to organizations: deleting an organization keeps its
-// undelivered messages. The Service validates input before calling a
-// store; stores enforce uniqueness as the last line of defence.
+// Service validates input before calling a store; stores enforce
+// uniqueness as the last line of defence. Errors other than those named
+// (ErrNotFound, ErrConflict, storage.ErrInvalidCursor) are store
+// failures, which the Service passes on.
 type Store interface {
 	storage.Transactor
+	OrganizationStore
+	WorkspaceStore
+	MemberStore
+	AccessStore
+	AuditStore
+	OutboxStore
+}
 
+// OrganizationStore keeps organizations, and finds a user's.
+type OrganizationStore interface {
 	// CreateOrganization inserts org. It returns ErrConflict when the ID or
 	// the slug is taken.
 	CreateOrganization(ctx context.Context, org Organization) error
@@ -48,12 +59,16 @@ type Store interface {
 	// returns ErrNotFound when the organization does not exist.
 	DeleteOrganization(ctx context.Context, id uuid.UUID) error
 	// UserOrganizations lists the organizations userID is a member of,
-	// ordered by organization ID.
+	// ordered by organization ID. It returns storage.ErrInvalidCursor for
+	// a bad page.
 	UserOrganizations(ctx context.Context, userID string, page storage.Page) ([]Organization, string, error)
 	// UserMemberships is UserOrganizations with userID's role in each and
 	// whether it is deactivated there.
 	UserMemberships(ctx context.Context, userID string, page storage.Page) ([]UserMembership, string, error)
+}
 
+// WorkspaceStore keeps the workspaces of organizations.
+type WorkspaceStore interface {
 	// CreateWorkspace inserts ws. It returns ErrNotFound when its
 	// organization does not exist and ErrConflict when the name is taken in
 	// the organization.
@@ -66,9 +81,13 @@ type Store interface {
 	// DeleteWorkspace deletes the workspace id of org and every access row to
 	// it. It returns ErrNotFound when the workspace is not in org.
 	DeleteWorkspace(ctx context.Context, org, id uuid.UUID) error
-	// Workspaces lists the workspaces of org, ordered by ID.
+	// Workspaces lists the workspaces of org, ordered by ID. It returns
+	// storage.ErrInvalidCursor for a bad page.
 	Workspaces(ctx context.Context, org uuid.UUID, page storage.Page) ([]Workspace, string, error)
+}
 
+// MemberStore keeps the members of organizations.
+type MemberStore interface {
 	// InsertMember inserts m. It returns ErrNotFound when m.OrgID does not
 	// exist and ErrConflict when the user is already a member.
 	InsertMember(ctx context.Context, m Member) error
@@ -81,10 +100,19 @@ type Store interface {
 	// returns ErrNotFound when the user is not a member.
 	DeleteMember(ctx context.Context, org uuid.UUID, userID string) error
 	// Members lists the members of org that match f, ordered by user ID.
+	// It returns storage.ErrInvalidCursor for a bad page.
 	Members(ctx context.Context, org uuid.UUID, f MemberFilter, page storage.Page) ([]Member, string, error)
 	// CountMembers counts the members of org that match f.
 	CountMembers(ctx context.Context, org uuid.UUID, f MemberFilter) (int, error)
+	// MembersByID returns the members of org among userIDs (at most
+	// storage.MaxPageSize of them), ordered by user ID; unknown IDs are
+	// left out.
+	MembersByID(ctx context.Context, org uuid.UUID, userIDs []string) ([]Member, error)
+}
 
+// AccessStore keeps members' roles in workspaces, and answers the check
+// every request makes.
+type AccessStore interface {
 	// SetAccess gives a.UserID role a.Role in workspace a.WorkspaceID,
 	// replacing any role it had there. It returns ErrNotFound when the
 	// workspace or the member is not in a.OrgID.
@@ -100,24 +128,30 @@ type Store interface {
 	// workspace's name, ordered by user ID, then workspace ID: one read
 	// for a page of a Members tab.
 	AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) ([]NamedAccess, error)
-	// MembersByID returns the members of org among userIDs (at most
-	// storage.MaxPageSize of them), ordered by user ID; unknown IDs are
-	// left out.
-	MembersByID(ctx context.Context, org uuid.UUID, userIDs []string) ([]Member, error)
 	// WorkspaceAccessList lists the access rows of workspace ws of org,
-	// ordered by user ID.
+	// ordered by user ID. It returns storage.ErrInvalidCursor for a bad page.
 	WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page storage.Page) ([]WorkspaceAccess, string, error)
 	// CheckAccess returns, in one look-up, what a permission check needs about
 	// userID in workspace ws of org (ws may be uuid.Nil for org-scope
 	// checks). It returns ErrNotFound when userID is not a member of org. It
 	// is called on every request: it should not allocate.
 	CheckAccess(ctx context.Context, org uuid.UUID, userID string, ws uuid.UUID) (Access, error)
+}
 
+// AuditStore keeps the audit trail of organizations.
+type AuditStore interface {
 	// AppendAudit inserts e.
 	AppendAudit(ctx context.Context, e AuditEvent) error
-	// Audit lists the audit events of org that match f, ordered by ID.
+	// Audit lists the audit events of org that match f, ordered by ID. It
+	// returns storage.ErrInvalidCursor for a bad page.
 	Audit(ctx context.Context, org uuid.UUID, f AuditFilter, page storage.Page) ([]AuditEvent, string, error)
+}
 
+// OutboxStore is the transactional outbox: messages written with a
+// mutation and delivered after it commits, at least once, by any number of
+// workers. It is not tied to organizations: deleting an organization keeps
+// its undelivered messages.
+type OutboxStore interface {
 	// Enqueue inserts messages into the outbox.
 	Enqueue(ctx context.Context, msgs ...Message) error
 	// Claim returns up to limit undelivered messages of channel whose
@@ -134,7 +168,8 @@ type Store interface {
 	// returns it again.
 	Retry(ctx context.Context, id uuid.UUID, next time.Time, lastErr string) error
 	// DeadLetters lists the dead letters of channel (messages whose
-	// NextAttempt is DeadLetterTime()), ordered by ID.
+	// NextAttempt is DeadLetterTime()), ordered by ID. It returns
+	// storage.ErrInvalidCursor for a bad page.
 	DeadLetters(ctx context.Context, channel string, page storage.Page) ([]Message, string, error)
 	// Revive makes the dead letter id due at next with no attempt counted
 	// (its LastError stays). It returns ErrNotFound when no dead letter has
