@@ -12,6 +12,7 @@ import (
 // The actor needs the manage-workspaces or manage-members permission, or to
 // manage the workspace's people; it may give only a workspace role it
 // out-ranks and out-holds there, to a member ranked no higher than itself.
+// Errors: ErrInvalidRole (not a workspace role of the catalog).
 func (s *Service) SetWorkspaceAccess(ctx context.Context, actor string, org, ws uuid.UUID, userID string, role roles.Role) (WorkspaceAccess, error) {
 	var out WorkspaceAccess
 	err := s.mutateMembers(ctx, actor, org, []string{userID}, EventAccessChanged, func(ctx context.Context, op *Op) error {

@@ -27,7 +27,10 @@ func (s *Service) ChangeRole(ctx context.Context, actor string, org uuid.UUID, u
 	return out, err
 }
 
-// ChangeRoles applies several role changes, in order, all or nothing.
+// ChangeRoles applies several role changes, in order, all or nothing,
+// each with ChangeRole's rules and errors (ErrLastOwner, ErrInvalidRole,
+// ErrForbidden…): the first refused change refuses them all, and a user
+// named twice ends with the later role.
 func (s *Service) ChangeRoles(ctx context.Context, actor string, org uuid.UUID, changes []RoleChange) ([]Member, error) {
 	var out []Member
 	ids := make([]string, len(changes))
@@ -242,7 +245,8 @@ func (s *Service) AssignLicence(ctx context.Context, actor string, org uuid.UUID
 	})
 }
 
-// UnassignLicence takes a member's licence back.
+// UnassignLicence takes a member's licence back, with AssignLicence's
+// permission; a member without one is left as it is.
 func (s *Service) UnassignLicence(ctx context.Context, actor string, org uuid.UUID, userID string) (Member, error) {
 	return s.updateMember(ctx, actor, org, userID, EventLicenceUnassigned, func(ctx context.Context, op *Op, t *Member) (Record, error) {
 		if err := s.mayChange(op, *t, t.Role, t.Grants); err != nil {
@@ -336,6 +340,9 @@ func (s *Service) updateMember(ctx context.Context, actor string, org uuid.UUID,
 
 // TransferOwnership makes toUserID an owner and the acting owner the
 // highest non-owner role (admin, in the default catalog), in one step.
+// Errors: ErrForbidden (the actor is not an active owner, or toUserID is
+// deactivated or a guest), ErrInvalidInput (toUserID is the actor),
+// ErrNotFound (toUserID is not a member).
 func (s *Service) TransferOwnership(ctx context.Context, actor string, org uuid.UUID, toUserID string) error {
 	return s.mutateMembers(ctx, actor, org, []string{toUserID}, EventOwnershipTransfer, func(ctx context.Context, op *Op) error {
 		owner := s.cat.Owner()

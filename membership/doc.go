@@ -29,4 +29,17 @@
 //
 // Can is the hot path: one store look-up and a bit test, no allocation on
 // memstore. Events reach the host's Dispatcher after commit, at least once.
+//
+// # Errors
+//
+// Every method that takes a context may return, besides the errors its own
+// comment names: ErrInvalidOptions (a Service not made by New),
+// ErrInvalidInput (a nil context, a malformed or over-long ID, name or
+// filter, checked before anything is read), ErrNotFound (an organization,
+// workspace or member that does not exist, or belongs to another
+// organization), ErrForbidden (the actor lacks the permission the comment
+// names, or the authority of roles.Ceiling; a non-member actor is
+// ErrForbidden too), storage.ErrInvalidCursor (a bad page), and store
+// failures. Every refused mutation changes nothing and is audited.
+// CodeOf gives each error's stable code and HTTPStatus its status.
 package membership

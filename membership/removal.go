@@ -19,7 +19,10 @@ func (s *Service) RemoveMember(ctx context.Context, actor string, org uuid.UUID,
 	return s.RemoveMembers(ctx, actor, org, []string{userID})
 }
 
-// RemoveMembers removes several members, all or nothing.
+// RemoveMembers removes several members, all or nothing, each with
+// RemoveMember's rules and errors: ErrLastOwner when they are all the
+// active owners, ErrNotFound for a user who is not a member (or is named
+// twice), ErrForbidden for one ranked above the actor.
 func (s *Service) RemoveMembers(ctx context.Context, actor string, org uuid.UUID, userIDs []string) error {
 	return s.mutateMembers(ctx, actor, org, userIDs, EventMemberRemoved, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageMembers); err != nil {
