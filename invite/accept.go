@@ -119,11 +119,10 @@ func (s *Service) acceptInvitation(ctx context.Context, inv Invitation, t *Token
 		if err := s.st.UpdateInvitation(ctx, inv); err != nil {
 			return err
 		}
-		m, err := s.ms.Member(ctx, o.Org.ID, in.UserID)
-		existing := err == nil
-		switch {
-		case existing:
-		case errors.Is(err, ErrNotFound):
+		// The acceptor is the operation's actor: its membership was read
+		// under the organization's lock.
+		m, existing := o.Actor, o.ActorFound
+		if !existing {
 			ws, err := s.liveWorkspaces(ctx, o.Org.ID, inv.Workspaces)
 			if err != nil {
 				return err
@@ -133,8 +132,6 @@ func (s *Service) acceptInvitation(ctx context.Context, inv Invitation, t *Token
 			if err != nil {
 				return err
 			}
-		default:
-			return err
 		}
 		r := invitationRecord(EventInvitationAccepted, inv, nil)
 		r.UserID, r.Data = in.UserID, inv.Data

@@ -68,11 +68,9 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (Acceptance, er
 		if !domainAllowed(addr.Domain, l.AllowedDomains) {
 			return fmt.Errorf("%w: %s", ErrDomainNotAllowed, addr.Domain)
 		}
-		if m, err := s.ms.Member(ctx, o.Org.ID, in.UserID); err == nil {
-			out = Acceptance{Member: m, AlreadyMember: true, Kind: KindLink, LinkID: l.ID, Data: l.Data}
+		if o.ActorFound { // the joiner is the operation's actor
+			out = Acceptance{Member: o.Actor, AlreadyMember: true, Kind: KindLink, LinkID: l.ID, Data: l.Data}
 			return nil
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
 		}
 		if usedUp != nil {
 			return usedUp

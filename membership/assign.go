@@ -95,10 +95,16 @@ func (s *Service) checkWorkspaceGrant(ctx context.Context, op *Op, by Member, ws
 	if err != nil {
 		return err
 	}
-	if _, err := s.st.Workspace(ctx, op.Org.ID, ws); err != nil {
-		return fmt.Errorf("workspace %s: %w", ws, err)
+	// One read answers both whether ws is in the organization and what by
+	// holds there.
+	a, err := s.st.CheckAccess(ctx, by.OrgID, by.UserID, ws)
+	switch {
+	case err != nil:
+		return err
+	case !a.WorkspaceFound:
+		return fmt.Errorf("workspace %s: %w", ws, ErrNotFound)
 	}
-	actor, err := s.workspaceStanding(ctx, by, ws)
+	actor, err := s.cat.WorkspaceStanding(by.Role, a.WorkspaceRole)
 	if err != nil {
 		return err
 	}

@@ -72,9 +72,7 @@ func (s *Service) admit(ctx context.Context, op *Op, by Member, nm NewMember) (M
 	if err != nil {
 		return Member{}, err
 	}
-	if _, err := s.st.Member(ctx, op.Org.ID, nm.UserID); err == nil {
-		return Member{}, fmt.Errorf("%w: %q is already a member", ErrConflict, clip(nm.UserID))
-	} else if !isNotFound(err) {
+	if err := s.notMember(ctx, op, nm.UserID); err != nil {
 		return Member{}, err
 	}
 	if err := op.CheckSeats(ctx, 1); err != nil {
@@ -201,4 +199,25 @@ func (s *Service) activeOwners(ctx context.Context, org uuid.UUID) (int, error) 
 		return nil
 	})
 	return n, err
+}
+
+// notMember returns ErrConflict when userID is already a member of op's
+// organization. When userID is op's actor (an invitee accepting), op
+// already holds the answer, read under the organization's lock; the
+// store's uniqueness remains the last line of defence.
+func (s *Service) notMember(ctx context.Context, op *Op, userID string) error {
+	err := ErrNotFound
+	switch {
+	case op.actor != userID:
+		_, err = s.st.Member(ctx, op.Org.ID, userID)
+	case op.ActorFound:
+		err = nil
+	}
+	switch {
+	case err == nil:
+		return fmt.Errorf("%w: %q is already a member", ErrConflict, clip(userID))
+	case isNotFound(err):
+		return nil
+	}
+	return err
 }
