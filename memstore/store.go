@@ -51,6 +51,8 @@ func New() *Store {
 			queue:      btree.NewG(degree, lessQueue),
 			invTokens:  btree.NewG(degree, lessToken),
 			linkTokens: btree.NewG(degree, lessToken),
+
+			apiKeyHashes: newAPIKeyHashTree(),
 		},
 	}
 }
@@ -70,6 +72,8 @@ type state struct {
 	// organization by token hash.
 	invTokens  *btree.BTreeG[tokenRow]
 	linkTokens *btree.BTreeG[tokenRow]
+	// apiKeyHashes finds API keys of any organization by digest.
+	apiKeyHashes *btree.BTreeG[apiKeyHashRow]
 }
 
 // org returns the organization id in st, or nil.
@@ -98,6 +102,8 @@ type orgData struct {
 	links       *btree.BTreeG[linkRow]    // by ID
 	sends       *btree.BTreeG[sendRow]    // by At, then ID
 	sendIDs     *btree.BTreeG[sendRow]    // by ID
+	// API keys; see apikeys.go.
+	apiKeys *btree.BTreeG[apiKeyRow] // by ID
 }
 
 func newOrgData(org membership.Organization) *orgData {
@@ -116,6 +122,8 @@ func newOrgData(org membership.Organization) *orgData {
 		links:       btree.NewG(degree, lessLink),
 		sends:       btree.NewG(degree, lessSendAt),
 		sendIDs:     btree.NewG(degree, lessSendID),
+
+		apiKeys: newAPIKeyTree(),
 	}
 }
 
