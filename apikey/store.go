@@ -43,11 +43,11 @@ type Store interface {
 	// ErrNotFound when the key is not in org.
 	RevokeAPIKey(ctx context.Context, org, id uuid.UUID, at time.Time) error
 	// TouchAPIKey sets LastUsedAt of key id of org to at, only if the key
-	// is not revoked and its LastUsedAt is before ifBefore, and changes
+	// is not revoked and its LastUsedAt is not after staleBy, and changes
 	// nothing else: a use racing a revocation never undoes it. A key that
-	// is not in org, revoked, or used since ifBefore is left as it is, and
+	// is not in org, revoked, or used after staleBy is left as it is, and
 	// is not an error.
-	TouchAPIKey(ctx context.Context, org, id uuid.UUID, at, ifBefore time.Time) error
+	TouchAPIKey(ctx context.Context, org, id uuid.UUID, at, staleBy time.Time) error
 }
 
 // Filter selects keys in a list. The zero Filter selects every key of the

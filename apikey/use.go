@@ -54,8 +54,8 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 	case k.Expired(now):
 		return Principal{}, s.refuse(ctx, k, ErrExpired)
 	}
-	if since := now.Add(-LastUseInterval); k.LastUsedAt.Before(since) {
-		if err := s.st.TouchAPIKey(ctx, k.OrgID, k.ID, now, since); err != nil {
+	if staleBy := now.Add(-LastUseInterval); !k.LastUsedAt.After(staleBy) {
+		if err := s.st.TouchAPIKey(ctx, k.OrgID, k.ID, now, staleBy); err != nil {
 			s.log.WarnContext(ctx, "roster: recording an API key's last use failed", "key", k.ID, "err", err)
 		}
 	}

@@ -128,15 +128,15 @@ func (s *Store) RevokeAPIKey(ctx context.Context, org, id uuid.UUID, at time.Tim
 }
 
 // TouchAPIKey sets LastUsedAt of key id of org to at, only if the key is
-// not revoked and its LastUsedAt is before ifBefore.
-func (s *Store) TouchAPIKey(ctx context.Context, org, id uuid.UUID, at, ifBefore time.Time) error {
+// not revoked and its LastUsedAt is not after staleBy.
+func (s *Store) TouchAPIKey(ctx context.Context, org, id uuid.UUID, at, staleBy time.Time) error {
 	return s.write(ctx, func(t *tx) error {
 		o := t.st.org(org)
 		if o == nil || o.apiKey(id) == nil {
 			return nil
 		}
 		k := *o.apiKey(id)
-		if k.Revoked || !k.LastUsedAt.Before(ifBefore) {
+		if k.Revoked || k.LastUsedAt.After(staleBy) {
 			return nil
 		}
 		k.LastUsedAt = at

@@ -32,7 +32,7 @@ WHERE org_id = ? AND id > ? AND (revoked = ? OR ?) ORDER BY id LIMIT ?`,
 WHERE org_id = ? AND user_id = ? AND id > ? AND (revoked = ? OR ?) ORDER BY id LIMIT ?`,
 		revoke: `UPDATE roster_api_keys SET revoked = ?, revoked_at = ? WHERE org_id = ? AND id = ? AND revoked = ?`,
 		touch: `UPDATE roster_api_keys SET last_used_at = ?
-WHERE org_id = ? AND id = ? AND revoked = ? AND last_used_at < ?`,
+WHERE org_id = ? AND id = ? AND revoked = ? AND last_used_at <= ?`,
 		exists:       `SELECT 1 FROM roster_api_keys WHERE org_id = ? AND id = ?`,
 		revokeMember: `UPDATE roster_api_keys SET revoked = ? WHERE org_id = ? AND user_id = ? AND revoked = ?`,
 		deleteOrg:    `DELETE FROM roster_api_keys WHERE org_id = ?`,
@@ -122,16 +122,16 @@ func (s *Store) RevokeAPIKey(ctx context.Context, org, id uuid.UUID, at time.Tim
 }
 
 // TouchAPIKey sets LastUsedAt of key id of org to at, only if the key is
-// not revoked and its LastUsedAt is before ifBefore: one conditional
+// not revoked and its LastUsedAt is not after staleBy: one conditional
 // UPDATE, so that it never undoes a revocation and uses within the same
 // interval write once.
-func (s *Store) TouchAPIKey(ctx context.Context, org, id uuid.UUID, at, ifBefore time.Time) error {
-	if err := checkTimes(at, ifBefore); err != nil {
+func (s *Store) TouchAPIKey(ctx context.Context, org, id uuid.UUID, at, staleBy time.Time) error {
+	if err := checkTimes(at, staleBy); err != nil {
 		return err
 	}
 	const op = "touch API key"
 	return s.write(ctx, func(ctx context.Context, c querier) error {
-		_, err := c.ExecContext(ctx, s.kq.touch, encTime(at), org, id, false, encTime(ifBefore))
+		_, err := c.ExecContext(ctx, s.kq.touch, encTime(at), org, id, false, encTime(staleBy))
 		return s.translate(ctx, op, err)
 	})
 }
