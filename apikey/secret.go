@@ -105,15 +105,35 @@ func encodeBody(dst []byte, raw [entropyBytes]byte) {
 	}
 }
 
-// crcTable is the IEEE CRC-32 table, as hash/crc32 makes it.
-var crcTable = crc32.MakeTable(crc32.IEEE)
+// crcTables are the IEEE CRC-32 tables of slicing-by-8, as hash/crc32
+// makes them: crcTables[0] is the byte-wise table, crcTables[k] advances
+// a byte k more positions.
+var crcTables = func() (t [8][256]uint32) {
+	t[0] = *crc32.MakeTable(crc32.IEEE)
+	for i := range 256 {
+		c := t[0][i]
+		for k := 1; k < 8; k++ {
+			c = t[0][c&0xff] ^ c>>8
+			t[k][i] = c
+		}
+	}
+	return t
+}()
 
-// checksum is crc32.ChecksumIEEE, written out so that ParseSecret's buffer
-// stays on the stack (hash/crc32 lets its argument escape).
+// checksum is crc32.ChecksumIEEE, eight bytes a step, written out so that
+// ParseSecret's buffer stays on the stack (hash/crc32 lets its argument
+// escape). ParseSecret runs it on every presented key.
 func checksum(b []byte) uint32 {
 	crc := ^uint32(0)
+	t := &crcTables
+	for len(b) >= 8 {
+		crc ^= uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+		crc = t[0][b[7]] ^ t[1][b[6]] ^ t[2][b[5]] ^ t[3][b[4]] ^
+			t[4][crc>>24] ^ t[5][crc>>16&0xff] ^ t[6][crc>>8&0xff] ^ t[7][crc&0xff]
+		b = b[8:]
+	}
 	for _, c := range b {
-		crc = crcTable[byte(crc)^c] ^ crc>>8
+		crc = t[0][byte(crc)^c] ^ crc>>8
 	}
 	return ^crc
 }
@@ -126,6 +146,13 @@ func encodeChecksum(dst *[sumLen]byte, sum uint32) {
 	}
 }
 
-func isBase62(c byte) bool {
-	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
-}
+// isBase62 reports whether c is a digit of base62, by table: ParseSecret
+// asks it for every character of every presented key.
+func isBase62(c byte) bool { return base62Digits[c] }
+
+var base62Digits = func() (t [256]bool) {
+	for i := range len(base62) {
+		t[base62[i]] = true
+	}
+	return t
+}()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -122,4 +123,36 @@ func FuzzParseSecret(f *testing.F) {
 			t.Fatalf("digest of %q is not its SHA-256", in)
 		}
 	})
+}
+
+func TestBase62TableHoldsExactlyTheDigits(t *testing.T) {
+	for c := range 256 {
+		want := '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
+		require.Equal(t, want, isBase62(byte(c)), "%q", rune(c))
+	}
+}
+
+// BenchmarkParseSecret is the part of Authenticate before the look-up:
+// shape, checksum and SHA-256.
+func BenchmarkParseSecret(b *testing.B) {
+	s, _, err := newSecret(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseSecret(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestChecksumIsCRC32IEEE(t *testing.T) {
+	b := make([]byte, 130)
+	for i := range b {
+		b[i] = byte(i*37 + 11)
+	}
+	for n := range len(b) + 1 {
+		require.Equal(t, crc32.ChecksumIEEE(b[:n]), checksum(b[:n]), "length %d", n)
+	}
 }
