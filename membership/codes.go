@@ -34,6 +34,10 @@ const (
 	CodeRateLimited      = "rate_limited"       // invite.ErrRateLimited
 	CodeLinksDisabled    = "links_disabled"     // invite.ErrLinksDisabled
 	CodeNoKey            = "no_key"             // invite.ErrNoKey
+	// The apikey package's errors.
+	CodeInvalidAPIKey = "invalid_api_key" // apikey.ErrInvalidKey
+	CodeAPIKeyRevoked = "api_key_revoked" // apikey.ErrRevoked
+	CodeAPIKeyExpired = "api_key_expired" // apikey.ErrExpired
 	// CodeInternal is the code of every other error: a store failure, a
 	// cancelled context.
 	CodeInternal = "internal"
@@ -54,7 +58,8 @@ func CodeOf(err error) string {
 }
 
 // HTTPStatus returns the HTTP status that answers an error of code: 400
-// for input, 403 for authority and policy, 404 for what is not there (an
+// for input, 401 for an API key that authenticates nobody, 403 for
+// authority and policy, 404 for what is not there (an
 // unknown token included), 409 for conflicts with the present state, 410
 // for invitations and links that are no longer usable, 422 for batches and
 // assignments a request cannot make, 429 for quotas, and 500 otherwise
@@ -63,6 +68,8 @@ func HTTPStatus(code string) int {
 	switch code {
 	case CodeInvalidInput, CodeInvalidEmail, CodeInvalidCursor, CodeInvalidRole:
 		return 400
+	case CodeInvalidAPIKey, CodeAPIKeyRevoked, CodeAPIKeyExpired:
+		return 401
 	case CodeForbidden, CodeEmailMismatch, CodeEmailNotVerified, CodeDomainNotAllowed, CodeLinksDisabled, CodeGuestsNotAllowed:
 		return 403
 	case CodeNotFound, CodeInvalidToken:

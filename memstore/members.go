@@ -76,6 +76,7 @@ func (s *Store) DeleteMember(ctx context.Context, org uuid.UUID, userID string) 
 			del(t, o.byUser, r)
 		}
 		del(t, t.st.userOrgs, userOrgRow{user: userID, org: org})
+		t.revokeAPIKeysOf(o, userID)
 		t.touchMember(org, userID)
 		return nil
 	})

@@ -101,6 +101,7 @@ func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
 		})
 		t.touchWorkspaces(id)
 		t.dropInvitations(o)
+		t.dropAPIKeys(o)
 		del(t, t.st.slugs, slugRow{slug: o.org.Slug})
 		del(t, t.st.orgs, orgRow{id: id})
 		return nil

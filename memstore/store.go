@@ -52,6 +52,8 @@ func New() *Store {
 			invTokens:  btree.NewG(degree, lessToken),
 			invitees:   btree.NewG(degree, lessInvitee),
 			linkTokens: btree.NewG(degree, lessToken),
+
+			apiKeyHashes: newAPIKeyHashTree(),
 		},
 	}
 }
@@ -74,6 +76,8 @@ type state struct {
 	// invitees holds the pending invitations of every organization by
 	// EmailKey, then ID: a user's invitations across organizations.
 	invitees *btree.BTreeG[inviteeRow]
+	// apiKeyHashes finds API keys of any organization by digest.
+	apiKeyHashes *btree.BTreeG[apiKeyHashRow]
 }
 
 // org returns the organization id in st, or nil.
@@ -102,6 +106,8 @@ type orgData struct {
 	links       *btree.BTreeG[linkRow]    // by ID
 	sends       *btree.BTreeG[sendRow]    // by At, then ID
 	sendIDs     *btree.BTreeG[sendRow]    // by ID
+	// API keys; see apikeys.go.
+	apiKeys *btree.BTreeG[apiKeyRow] // by ID
 }
 
 func newOrgData(org membership.Organization) *orgData {
@@ -120,6 +126,8 @@ func newOrgData(org membership.Organization) *orgData {
 		links:       btree.NewG(degree, lessLink),
 		sends:       btree.NewG(degree, lessSendAt),
 		sendIDs:     btree.NewG(degree, lessSendID),
+
+		apiKeys: newAPIKeyTree(),
 	}
 }
 

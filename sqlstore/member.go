@@ -72,6 +72,9 @@ func (s *Store) DeleteMember(ctx context.Context, org uuid.UUID, userID string) 
 		if _, err := c.ExecContext(ctx, s.q.deleteMemberAccess, org, userID); err != nil {
 			return s.translate(ctx, op, err)
 		}
+		if _, err := c.ExecContext(ctx, s.kq.revokeMember, true, org, userID, false); err != nil {
+			return s.translate(ctx, op, err)
+		}
 		return s.deleteOne(ctx, c, op, s.q.deleteMember, org, userID)
 	})
 }

@@ -111,7 +111,7 @@ func (s *Store) DeleteOrganization(ctx context.Context, id uuid.UUID) error {
 // rely on ON DELETE CASCADE, which SQLite applies only with foreign keys on.
 func (s *Store) orgChildren() []string {
 	return []string{s.q.deleteOrgAccess, s.q.deleteOrgMembers, s.q.deleteOrgWorkspaces, s.q.deleteOrgAudit,
-		s.iq.deleteOrgInvitations, s.iq.deleteOrgLinks, s.iq.deleteOrgSends}
+		s.iq.deleteOrgInvitations, s.iq.deleteOrgLinks, s.iq.deleteOrgSends, s.kq.deleteOrg}
 }
 
 // UserOrganizations lists the organizations userID is a member of, ordered

@@ -110,7 +110,7 @@ func TestListsUseKeysetPagination(t *testing.T) {
 
 // TestOneStatementPerCheck counts the statements SQLite runs: a permission
 // check is one query, and removing a member is one transaction of two
-// deletes.
+// deletes and the update that revokes the member's API keys.
 func TestOneStatementPerCheck(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "count.db")
@@ -150,7 +150,7 @@ func TestOneStatementPerCheck(t *testing.T) {
 
 	n.reset()
 	require.NoError(t, st.DeleteMember(ctx, org.ID, "ann"))
-	require.Equal(t, int64(4), n.stmts.Load(), "BEGIN IMMEDIATE, two deletes, COMMIT")
+	require.Equal(t, int64(5), n.stmts.Load(), "BEGIN IMMEDIATE, two deletes, the keys' revocation, COMMIT")
 	require.Equal(t, int64(1), n.txs.Load())
 	_, err = st.Member(ctx, org.ID, "ann")
 	require.ErrorIs(t, err, storage.ErrNotFound)

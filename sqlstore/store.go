@@ -39,6 +39,7 @@ type Store struct {
 
 	q  queries
 	iq invitationQueries
+	kq apiKeyQueries
 
 	// check is CheckAccess's statement, prepared on first use: a
 	// permission check runs on every request, and a prepared statement
@@ -115,6 +116,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Store, error) {
 	}
 	s.q = buildQueries(s)
 	s.iq = buildInvitationQueries(s)
+	s.kq = buildAPIKeyQueries(s)
 	return s, nil
 }
 

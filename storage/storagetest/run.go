@@ -3,15 +3,17 @@ package storagetest
 import (
 	"testing"
 
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 )
 
-// Store is what a store must implement to run the suite: both domain
+// Store is what a store must implement to run the suite: the domain
 // packages' store interfaces, on one value.
 type Store interface {
 	membership.Store
 	invite.Store
+	apikey.Store
 }
 
 // Run runs the whole conformance suite against the stores newStore makes.
@@ -50,4 +52,5 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Reads", func(t *testing.T) { testReads(t, newStore) })
 	t.Run("UserInvitations", func(t *testing.T) { testUserInvitations(t, newStore) })
 	t.Run("Edges", func(t *testing.T) { testEdges(t, newStore) })
+	t.Run("APIKeys", func(t *testing.T) { testAPIKeys(t, newStore) })
 }
