@@ -54,9 +54,7 @@ func (s *Store) MemberAccess(ctx context.Context, org uuid.UUID, userID string) 
 		return nil, nil
 	}
 	return reread(ctx, s, func(c querier) ([]membership.WorkspaceAccess, error) {
-		return list(ctx, s, c, op, s.q.memberAccess, []any{org, userID}, func(r scanner) (membership.WorkspaceAccess, error) {
-			return s.scanAccess(ctx, op, r)
-		})
+		return readRows(ctx, s, c, op, s.q.memberAccess, []any{org, userID}, 0, newAccessRow())
 	})
 }
 
@@ -69,9 +67,7 @@ func (s *Store) WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page
 		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
 	}
 	out, err := reread(ctx, s, func(c querier) ([]membership.WorkspaceAccess, error) {
-		return list(ctx, s, c, op, s.q.workspaceAccess, []any{ws, org, after, n + 1}, func(r scanner) (membership.WorkspaceAccess, error) {
-			return s.scanAccess(ctx, op, r)
-		})
+		return readRows(ctx, s, c, op, s.q.workspaceAccess, []any{ws, org, after, n + 1}, n+1, newAccessRow())
 	})
 	if err != nil {
 		return nil, "", err
@@ -80,21 +76,53 @@ func (s *Store) WorkspaceAccessList(ctx context.Context, org, ws uuid.UUID, page
 	return out, next, nil
 }
 
-func (s *Store) scanAccess(ctx context.Context, op string, r scanner) (membership.WorkspaceAccess, error) {
-	var (
-		a    membership.WorkspaceAccess
-		role string
-		gat  string
-		err  error
-	)
-	if err = r.Scan(&a.OrgID, &a.WorkspaceID, &a.UserID, &role, &a.GrantedBy, &gat); err != nil {
-		return membership.WorkspaceAccess{}, s.translate(ctx, op, err)
+// accessRow decodes rows of org_id, workspace_id, user_id, role,
+// granted_by, granted_at.
+type accessRow struct {
+	a       membership.WorkspaceAccess
+	granted stamp
+	arena   rowArena
+	cols    []any
+}
+
+func newAccessRow() *accessRow {
+	r := new(accessRow)
+	a := &r.a
+	r.cols = []any{(*uuidCol)(&a.OrgID), (*uuidCol)(&a.WorkspaceID), r.arena.text(&a.UserID), (*nameCol)(&a.Role),
+		r.arena.text(&a.GrantedBy), &r.granted}
+	return r
+}
+
+func (r *accessRow) dest() []any { return r.cols }
+
+func (r *accessRow) value() (membership.WorkspaceAccess, error) {
+	r.arena.finish()
+	if !r.granted.ok {
+		return membership.WorkspaceAccess{}, errStamp
 	}
-	a.Role = roles.Role(role)
-	if a.GrantedAt, err = decTime(gat); err != nil {
-		return membership.WorkspaceAccess{}, err
-	}
+	a := r.a
+	a.GrantedAt = r.granted.t
 	return a, nil
+}
+
+// namedAccessRow decodes the rows of accessRow followed by the workspace's
+// name.
+type namedAccessRow struct {
+	accessRow
+	name string
+}
+
+func newNamedAccessRow() *namedAccessRow {
+	r := new(namedAccessRow)
+	a := &r.a
+	r.cols = []any{(*uuidCol)(&a.OrgID), (*uuidCol)(&a.WorkspaceID), r.arena.text(&a.UserID), (*nameCol)(&a.Role),
+		r.arena.text(&a.GrantedBy), &r.granted, r.arena.text(&r.name)}
+	return r
+}
+
+func (r *namedAccessRow) value() (membership.NamedAccess, error) {
+	a, err := r.accessRow.value()
+	return membership.NamedAccess{WorkspaceAccess: a, WorkspaceName: r.name}, err
 }
 
 // CheckAccess returns, in one indexed query, what a permission check needs
@@ -165,12 +193,7 @@ func (s *Store) AccessOf(ctx context.Context, org uuid.UUID, userIDs []string) (
 FROM roster_workspace_access a JOIN roster_workspaces w ON w.org_id = a.org_id AND w.id = a.workspace_id
 WHERE a.org_id = ? AND a.user_id IN (` + in + `) ORDER BY a.user_id, a.workspace_id`)
 	return reread(ctx, s, func(c querier) ([]membership.NamedAccess, error) {
-		return list(ctx, s, c, op, q, args, func(r scanner) (membership.NamedAccess, error) {
-			var na membership.NamedAccess
-			a, err := s.scanAccess(ctx, op, withColumns{r, []any{&na.WorkspaceName}})
-			na.WorkspaceAccess = a
-			return na, err
-		})
+		return readRows(ctx, s, c, op, q, args, len(args)-1, newNamedAccessRow())
 	})
 }
 

@@ -62,9 +62,7 @@ FROM roster_audit_events WHERE org_id = ? AND id > ?`)
 	args = append(args, n+1)
 	q := s.sql(b.String())
 	out, err := reread(ctx, s, func(c querier) ([]membership.AuditEvent, error) {
-		return list(ctx, s, c, op, q, args, func(r scanner) (membership.AuditEvent, error) {
-			return s.scanAudit(ctx, op, r)
-		})
+		return readRows(ctx, s, c, op, q, args, n+1, newAuditRow())
 	})
 	if err != nil {
 		return nil, "", err
@@ -73,24 +71,40 @@ FROM roster_audit_events WHERE org_id = ? AND id > ?`)
 	return out, next, nil
 }
 
-func (s *Store) scanAudit(ctx context.Context, op string, r scanner) (membership.AuditEvent, error) {
-	var (
-		e                 membership.AuditEvent
-		before, after, at string
-		err               error
-	)
-	if err = r.Scan(&e.ID, &e.OrgID, &e.Actor, &e.Action, &e.Target, &before, &after,
-		&e.Denied, &e.Reason, &at); err != nil {
-		return membership.AuditEvent{}, s.translate(ctx, op, err)
-	}
-	if err = decJSON(before, &e.Before); err != nil {
+// auditRow decodes rows of id, org_id, actor, action, target, before_data,
+// after_data, denied, reason, occurred_at.
+type auditRow struct {
+	e             membership.AuditEvent
+	before, after string
+	at            stamp
+	arena         rowArena
+	cols          []any
+}
+
+func newAuditRow() *auditRow {
+	r := new(auditRow)
+	e := &r.e
+	a := &r.arena
+	r.cols = []any{(*uuidCol)(&e.ID), (*uuidCol)(&e.OrgID), a.text(&e.Actor), a.text(&e.Action), a.text(&e.Target),
+		a.text(&r.before), a.text(&r.after), &e.Denied, a.text(&e.Reason), &r.at}
+	return r
+}
+
+func (r *auditRow) dest() []any { return r.cols }
+
+func (r *auditRow) value() (membership.AuditEvent, error) {
+	r.arena.finish()
+	var err error
+	e := r.e
+	if e.Before, err = decStringMap(r.before); err != nil {
 		return membership.AuditEvent{}, err
 	}
-	if err = decJSON(after, &e.After); err != nil {
+	if e.After, err = decStringMap(r.after); err != nil {
 		return membership.AuditEvent{}, err
 	}
-	if e.At, err = decTime(at); err != nil {
-		return membership.AuditEvent{}, err
+	if !r.at.ok {
+		return membership.AuditEvent{}, errStamp
 	}
+	e.At = r.at.t
 	return e, nil
 }

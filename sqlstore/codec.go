@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -41,12 +42,15 @@ func checkTimes(ts ...time.Time) error {
 
 // decTime decodes a timestamp column.
 func decTime(s string) (time.Time, error) {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("sqlstore: stored timestamp does not parse")
+	t, ok := parseStamp(s)
+	if !ok {
+		return time.Time{}, errStamp
 	}
 	return t, nil
 }
+
+// errStamp is the error of a timestamp column that does not parse.
+var errStamp = errors.New("sqlstore: stored timestamp does not parse")
 
 // decTimes decodes timestamp columns src into dst, in order.
 func decTimes(src []string, dst ...*time.Time) error {
@@ -105,8 +109,8 @@ func decData(s sql.NullString) (map[string]string, error) {
 	if !s.Valid || s.String == "" {
 		return nil, nil
 	}
-	var m map[string]string
-	if err := decJSON(s.String, &m); err != nil {
+	m, err := decStringMap(s.String)
+	if err != nil {
 		return nil, err
 	}
 	if len(m) == 0 {

@@ -9,8 +9,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/invite"
-	"github.com/rosterkit/roster/membership"
-	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
 
@@ -202,9 +200,7 @@ func (s *Store) Invitations(ctx context.Context, org uuid.UUID, f invite.Invitat
 	q := `SELECT ` + invitationCols + ` FROM roster_invitations WHERE ` + where + ` AND id > ? ORDER BY id LIMIT ?`
 	args = append(args, after, n+1)
 	out, err := reread(ctx, s, func(c querier) ([]invite.Invitation, error) {
-		return list(ctx, s, c, op, s.sql(q), args, func(r scanner) (invite.Invitation, error) {
-			return s.scanInvitation(ctx, op, r)
-		})
+		return readRows(ctx, s, c, op, s.sql(q), args, n+1, newInvitationRow())
 	})
 	if err != nil {
 		return nil, "", err
@@ -295,30 +291,49 @@ func invitationFilter(org uuid.UUID, f invite.InvitationFilter) (string, []any) 
 }
 
 func (s *Store) scanInvitation(ctx context.Context, op string, r scanner) (invite.Invitation, error) {
-	var (
-		inv                      invite.Invitation
-		role, kind, ws, status   string
-		grants                   int64
-		exp, sent, dec, cat, uat string
-		data                     sql.NullString
-		err                      error
-	)
-	if err = r.Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.EmailKey, &inv.Name, &role, &kind, &ws, &grants,
-		&inv.InvitedBy, &status, &inv.TokenHash, &inv.SealedToken, &inv.KeyID, &exp, &sent, &inv.Sends,
-		&inv.AcceptedBy, &dec, &cat, &uat, &data); err != nil {
-		return invite.Invitation{}, s.translate(ctx, op, err)
-	}
-	inv.Role, inv.Kind, inv.Status = roles.Role(role), membership.Kind(kind), invite.Status(status)
-	inv.Grants = decPerms(grants)
-	if err = decJSON(ws, &inv.Workspaces); err != nil {
+	return decodeRow(ctx, s, op, r, newInvitationRow())
+}
+
+// invitationRow decodes rows of invitationCols.
+type invitationRow struct {
+	inv                      invite.Invitation
+	ws                       string
+	grants, sends            intCol
+	exp, sent, dec, cat, uat stamp
+	data                     sql.NullString
+	arena                    rowArena
+	cols                     []any
+}
+
+func newInvitationRow() *invitationRow {
+	r := new(invitationRow)
+	inv := &r.inv
+	a := &r.arena
+	r.cols = []any{(*uuidCol)(&inv.ID), (*uuidCol)(&inv.OrgID), a.text(&inv.Email), a.text(&inv.EmailKey), a.text(&inv.Name),
+		(*nameCol)(&inv.Role), (*nameCol)(&inv.Kind), a.text(&r.ws), &r.grants, a.text(&inv.InvitedBy), (*nameCol)(&inv.Status),
+		a.blob(&inv.TokenHash), a.blob(&inv.SealedToken), a.text(&inv.KeyID), &r.exp, &r.sent, &r.sends,
+		a.text(&inv.AcceptedBy), &r.dec, &r.cat, &r.uat, &r.data}
+	return r
+}
+
+func (r *invitationRow) dest() []any { return r.cols }
+
+func (r *invitationRow) value() (invite.Invitation, error) {
+	r.arena.finish()
+	var err error
+	inv := r.inv
+	inv.Grants, inv.Sends = decPerms(int64(r.grants)), int(r.sends)
+	if inv.Workspaces, err = decWorkspaceRoles(r.ws); err != nil {
 		return invite.Invitation{}, err
 	}
-	if inv.Data, err = decData(data); err != nil {
+	if inv.Data, err = decData(r.data); err != nil {
 		return invite.Invitation{}, err
 	}
-	if err = decTimes([]string{exp, sent, dec, cat, uat},
-		&inv.ExpiresAt, &inv.SentAt, &inv.DecidedAt, &inv.CreatedAt, &inv.UpdatedAt); err != nil {
-		return invite.Invitation{}, err
+	for _, t := range [...]*stamp{&r.exp, &r.sent, &r.dec, &r.cat, &r.uat} {
+		if !t.ok {
+			return invite.Invitation{}, errStamp
+		}
 	}
+	inv.ExpiresAt, inv.SentAt, inv.DecidedAt, inv.CreatedAt, inv.UpdatedAt = r.exp.t, r.sent.t, r.dec.t, r.cat.t, r.uat.t
 	return inv, nil
 }

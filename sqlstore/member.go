@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
-	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
 
@@ -93,9 +92,7 @@ func (s *Store) Members(ctx context.Context, org uuid.UUID, f membership.MemberF
 		` AND m.user_id > ? ORDER BY m.user_id LIMIT ?`
 	args = append(args, after, n+1)
 	out, err := reread(ctx, s, func(c querier) ([]membership.Member, error) {
-		return list(ctx, s, c, op, s.sql(q), args, func(r scanner) (membership.Member, error) {
-			return s.scanMember(ctx, op, r)
-		})
+		return readRows(ctx, s, c, op, s.sql(q), args, n+1, newMemberRow())
 	})
 	if err != nil {
 		return nil, "", err
@@ -174,24 +171,36 @@ func prefixed(p, cols string) string {
 }
 
 func (s *Store) scanMember(ctx context.Context, op string, r scanner) (membership.Member, error) {
-	var (
-		m          membership.Member
-		role, kind string
-		grants     int64
-		jat, uat   string
-		err        error
-	)
-	if err = r.Scan(&m.OrgID, &m.UserID, &m.Email, &m.Name, &role, &kind, &grants,
-		&m.Licensed, &m.SSO, &m.Deactivated, &m.InvitedBy, &jat, &uat); err != nil {
-		return membership.Member{}, s.translate(ctx, op, err)
+	return decodeRow(ctx, s, op, r, newMemberRow())
+}
+
+// memberRow decodes rows of memberCols.
+type memberRow struct {
+	m               membership.Member
+	grants          intCol
+	joined, updated stamp
+	arena           rowArena
+	cols            []any
+}
+
+func newMemberRow() *memberRow {
+	r := new(memberRow)
+	m := &r.m
+	a := &r.arena
+	r.cols = []any{(*uuidCol)(&m.OrgID), a.text(&m.UserID), a.text(&m.Email), a.text(&m.Name), (*nameCol)(&m.Role),
+		(*nameCol)(&m.Kind), &r.grants, &m.Licensed, &m.SSO, &m.Deactivated, a.text(&m.InvitedBy), &r.joined, &r.updated}
+	return r
+}
+
+func (r *memberRow) dest() []any { return r.cols }
+
+func (r *memberRow) value() (membership.Member, error) {
+	r.arena.finish()
+	if !r.joined.ok || !r.updated.ok {
+		return membership.Member{}, errStamp
 	}
-	m.Role, m.Kind, m.Grants = roles.Role(role), membership.Kind(kind), decPerms(grants)
-	if m.JoinedAt, err = decTime(jat); err != nil {
-		return membership.Member{}, err
-	}
-	if m.UpdatedAt, err = decTime(uat); err != nil {
-		return membership.Member{}, err
-	}
+	m := r.m
+	m.Grants, m.JoinedAt, m.UpdatedAt = decPerms(int64(r.grants)), r.joined.t, r.updated.t
 	return m, nil
 }
 
@@ -205,7 +214,7 @@ func (s *Store) MembersByID(ctx context.Context, org uuid.UUID, userIDs []string
 	}
 	q := s.sql(`SELECT ` + memberCols + ` FROM roster_members WHERE org_id = ? AND user_id IN (` + in + `) ORDER BY user_id`)
 	return reread(ctx, s, func(c querier) ([]membership.Member, error) {
-		return list(ctx, s, c, op, q, args, func(r scanner) (membership.Member, error) { return s.scanMember(ctx, op, r) })
+		return readRows(ctx, s, c, op, q, args, len(args)-1, newMemberRow())
 	})
 }
 

@@ -68,9 +68,7 @@ func (s *Store) Workspaces(ctx context.Context, org uuid.UUID, page storage.Page
 		return nil, "", fmt.Errorf("sqlstore: %s: %w", op, err)
 	}
 	out, err := reread(ctx, s, func(c querier) ([]membership.Workspace, error) {
-		return list(ctx, s, c, op, s.q.listWorkspaces, []any{org, after, n + 1}, func(r scanner) (membership.Workspace, error) {
-			return s.scanWorkspace(ctx, op, r)
-		})
+		return readRows(ctx, s, c, op, s.q.listWorkspaces, []any{org, after, n + 1}, n+1, newWorkspaceRow())
 	})
 	if err != nil {
 		return nil, "", err
@@ -80,16 +78,29 @@ func (s *Store) Workspaces(ctx context.Context, org uuid.UUID, page storage.Page
 }
 
 func (s *Store) scanWorkspace(ctx context.Context, op string, r scanner) (membership.Workspace, error) {
-	var (
-		ws  membership.Workspace
-		cat string
-		err error
-	)
-	if err = r.Scan(&ws.ID, &ws.OrgID, &ws.Name, &cat); err != nil {
-		return membership.Workspace{}, s.translate(ctx, op, err)
+	return decodeRow(ctx, s, op, r, newWorkspaceRow())
+}
+
+// workspaceRow decodes rows of id, org_id, name, created_at.
+type workspaceRow struct {
+	ws      membership.Workspace
+	created stamp
+	cols    []any
+}
+
+func newWorkspaceRow() *workspaceRow {
+	r := new(workspaceRow)
+	r.cols = []any{(*uuidCol)(&r.ws.ID), (*uuidCol)(&r.ws.OrgID), &r.ws.Name, &r.created}
+	return r
+}
+
+func (r *workspaceRow) dest() []any { return r.cols }
+
+func (r *workspaceRow) value() (membership.Workspace, error) {
+	if !r.created.ok {
+		return membership.Workspace{}, errStamp
 	}
-	if ws.CreatedAt, err = decTime(cat); err != nil {
-		return membership.Workspace{}, err
-	}
+	ws := r.ws
+	ws.CreatedAt = r.created.t
 	return ws, nil
 }
