@@ -229,9 +229,7 @@ func (s *Store) PendingInvitationsByEmail(ctx context.Context, emailKey string, 
 	q := s.sql(pendingByEmailSQL)
 	args := []any{emailKey, string(invite.StatusPending), encTime(now), after, n + 1}
 	out, err := reread(ctx, s, func(c querier) ([]invite.Invitation, error) {
-		return list(ctx, s, c, op, q, args, func(r scanner) (invite.Invitation, error) {
-			return s.scanInvitation(ctx, op, r)
-		})
+		return readRows(ctx, s, c, op, q, args, n+1, newInvitationRow())
 	})
 	if err != nil {
 		return nil, "", err
