@@ -231,4 +231,3 @@ func (h *Handler) routeMembers() {
 		return http.StatusNoContent, nil, h.ms.TransferOwnership(c.r.Context(), c.user.ID, org, b.UserID)
 	})
 }
-

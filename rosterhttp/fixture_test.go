@@ -46,17 +46,17 @@ var headerAuth = rosterhttp.AuthenticatorFunc(func(r *http.Request) (rosterhttp.
 // carl, a link) and Other (oz owner, its own workspace, invitation and
 // link), whose IDs Acme's users must never reach.
 type fixture struct {
-	ms      *membership.Service
-	iv      *invite.Service
-	h       *rosterhttp.Handler
-	srv     http.Handler
-	acme    membership.Organization
-	other   membership.Organization
-	ws      membership.Workspace // Acme's Marketing
-	otherWS membership.Workspace
-	inv     uuid.UUID // carl's pending invitation in Acme
-	carlTok string
-	link    uuid.UUID
+	ms                  *membership.Service
+	iv                  *invite.Service
+	h                   *rosterhttp.Handler
+	srv                 http.Handler
+	acme                membership.Organization
+	other               membership.Organization
+	ws                  membership.Workspace // Acme's Marketing
+	otherWS             membership.Workspace
+	inv                 uuid.UUID // carl's pending invitation in Acme
+	carlTok             string
+	link                uuid.UUID
 	otherInv, otherLink uuid.UUID
 }
 

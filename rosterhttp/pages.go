@@ -35,7 +35,7 @@ func parsePages() (*template.Template, error) {
 			return t.UTC().Format("2 Jan 2006")
 		},
 		"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"add": func(a, b int) int { return a + b },
+		"add":      func(a, b int) int { return a + b },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return one

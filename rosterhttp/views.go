@@ -18,7 +18,7 @@ import (
 // List is a page of a list: its items and the cursor of the next page
 // ("" on the last one), passed back as the after query parameter.
 type List[T any] struct {
-	Items []T  `json:"items"`
+	Items []T    `json:"items"`
 	Next  string `json:"next,omitempty"`
 }
 
@@ -246,9 +246,9 @@ type SeatsJSON struct {
 
 // AddressResultJSON is the outcome of one address of an invitation batch.
 type AddressResultJSON struct {
-	Email   string          `json:"email"`
-	Outcome invite.Outcome  `json:"outcome"`
-	ID      *uuid.UUID      `json:"invitation_id,omitempty"`
+	Email   string         `json:"email"`
+	Outcome invite.Outcome `json:"outcome"`
+	ID      *uuid.UUID     `json:"invitation_id,omitempty"`
 	// URL accepts the invitation: a secret for the inviter, to copy.
 	URL string `json:"url,omitempty"`
 }
