@@ -34,8 +34,10 @@ type membersView struct {
 	Invitations   []invitationRow
 	Seats         membership.SeatUsage
 	Invite        inviteForm
-	Flash         string
-	FlashErr      bool
+	// BulkRoles are the roles the viewer may give several members at once.
+	BulkRoles []option
+	Flash     string
+	FlashErr  bool
 }
 
 // memberRow is one row of the member list.
@@ -126,6 +128,9 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 	v.KindFilter = []option{{Value: "", Label: "Everyone", Selected: f.Kind == ""},
 		{Value: string(membership.KindCoworker), Label: "Co-workers", Selected: f.Kind == membership.KindCoworker},
 		{Value: string(membership.KindGuest), Label: "Guests", Selected: f.Kind == membership.KindGuest}}
+	if v.CanManage {
+		v.BulkRoles = h.roleOptions(actor, nil, h.cat.DefaultOrgRole())
+	}
 	for _, m := range rows {
 		row := memberRow{MemberView: m, Label: m.Name, Self: m.UserID == viewer.UserID}
 		if row.Label == "" {
