@@ -12,7 +12,7 @@ import (
 )
 
 func TestNewChecksItsOptions(t *testing.T) {
-	ms, iv := services(t)
+	ms, iv := services(t, nil)
 	good := rosterhttp.Options{Members: ms, Invites: iv, Authenticator: headerAuth, SignInURL: "/signin"}
 	_, err := rosterhttp.New(good)
 	require.NoError(t, err)
@@ -47,7 +47,7 @@ func TestNewChecksItsOptions(t *testing.T) {
 }
 
 func TestAuthenticatorFailureIs500WithoutDetail(t *testing.T) {
-	ms, iv := services(t)
+	ms, iv := services(t, nil)
 	h, err := rosterhttp.New(rosterhttp.Options{Members: ms, Invites: iv, SignInURL: "/signin",
 		Authenticator: rosterhttp.AuthenticatorFunc(func(*http.Request) (rosterhttp.User, error) {
 			return rosterhttp.User{}, errSecret

@@ -61,19 +61,35 @@ type fixture struct {
 }
 
 // services builds the library's services: the one place they are made.
-func services(t testing.TB) (*membership.Service, *invite.Service) {
-	st := memstore.New()
+// change, if given, adjusts the invite options.
+// st nil means a new memstore.
+func services(t testing.TB, st store, change ...func(*invite.Options)) (*membership.Service, *invite.Service) {
+	if st == nil {
+		st = memstore.New()
+	}
 	ms := membership.New(st, membership.Options{})
-	iv := invite.New(st, ms, invite.Options{Key: bytes.Repeat([]byte{7}, 32),
-		BaseURL: rosterhttp.AcceptURL("http://localhost", "")})
+	o := invite.Options{Key: bytes.Repeat([]byte{7}, 32), BaseURL: rosterhttp.AcceptURL("http://localhost", "")}
+	for _, c := range change {
+		c(&o)
+	}
+	iv := invite.New(st, ms, o)
 	return ms, iv
 }
 
-func newFixture(t testing.TB) *fixture {
+// store is what memstore and sqlstore both are.
+type store interface {
+	membership.Store
+	invite.Store
+}
+
+func newFixture(t testing.TB) *fixture { return newFixtureOn(t, nil) }
+
+// newFixtureOn builds the fixture on st (nil: a new memstore).
+func newFixtureOn(t testing.TB, st store, change ...func(*invite.Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{}
-	f.ms, f.iv = services(t)
+	f.ms, f.iv = services(t, st, change...)
 	var err error
 	f.acme, err = f.ms.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme",
 		OwnerEmail: "ann@acme.com", OwnerName: "Ann Owner", Settings: membership.Settings{Domains: []string{"acme.com"}}})
