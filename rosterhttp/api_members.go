@@ -104,7 +104,7 @@ func (h *Handler) routeMembers() {
 		if err != nil {
 			return 0, nil, err
 		}
-		out := List[MemberJSON]{Items: make([]MemberJSON, 0, len(vs)), Next: next}
+		out := memberList{Items: make([]MemberJSON, 0, len(vs)), Next: next}
 		for _, v := range vs {
 			out.Items = append(out.Items, h.memberViewJSON(v))
 		}

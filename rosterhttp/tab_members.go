@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/invite"
@@ -40,21 +41,28 @@ type membersView struct {
 	FlashErr  bool
 }
 
-// memberRow is one row of the member list.
+// memberRow is one row of the member list. Its fields are its own (no
+// embedded struct): templates find them without a search.
 type memberRow struct {
-	membership.MemberView
-	Label     string // name, or email
-	Self      bool
-	Roles     []option // empty: the viewer may not change the role
-	CanRemove bool
-	RemoveURL string
+	UserID, Email, Label string // Label: the name, or the email
+	Role                 roles.Role
+	Guest, Deactivated   bool
+	Self                 bool
+	AllWorkspaces        bool
+	Workspaces           []membership.MemberWorkspace
+	JoinedAt             time.Time
+	Roles                []option // empty: the viewer may not change the role
+	CanRemove            bool
+	RemoveURL            string
 }
 
 // invitationRow is one pending invitation.
 type invitationRow struct {
-	invite.InvitationView
-	Inviter string
-	Expired bool
+	ID             uuid.UUID
+	Email, Inviter string
+	Role           roles.Role
+	ExpiresAt      time.Time
+	Expired        bool
 }
 
 // inviteForm is the Invite dialog: what was typed and what was wrong.
@@ -132,7 +140,9 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 		v.BulkRoles = h.roleOptions(actor, nil, h.cat.DefaultOrgRole())
 	}
 	for _, m := range rows {
-		row := memberRow{MemberView: m, Label: m.Name, Self: m.UserID == viewer.UserID}
+		row := memberRow{UserID: m.UserID, Email: m.Email, Label: m.Name, Role: m.Role, Guest: m.Kind == membership.KindGuest,
+			Deactivated: m.Deactivated, Self: m.UserID == viewer.UserID, AllWorkspaces: m.AllWorkspaces,
+			Workspaces: m.Workspaces, JoinedAt: m.JoinedAt}
 		if row.Label == "" {
 			row.Label = m.Email
 		}
@@ -172,7 +182,8 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 		}
 		now := h.ms.Clock().Now()
 		for _, inv := range invs {
-			r := invitationRow{InvitationView: inv, Inviter: inv.InviterName, Expired: inv.StatusAt(now) == invite.StatusExpired}
+			r := invitationRow{ID: inv.ID, Email: inv.Email, Role: inv.Role, Inviter: inv.InviterName,
+				ExpiresAt: inv.ExpiresAt, Expired: inv.StatusAt(now) == invite.StatusExpired}
 			if r.Inviter == "" {
 				r.Inviter = inv.InviterEmail
 			}
