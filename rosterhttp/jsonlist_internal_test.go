@@ -29,7 +29,7 @@ func TestMemberListWritesWhatEncodingJSONWrites(t *testing.T) {
 	full := MemberJSON{UserID: "u1", Email: "a@b.c", Name: `Ann "the" <Owner> & co\`, Role: roles.OrgOwner,
 		Kind: membership.KindCoworker, Grants: []string{"billing.view", "api.access"}, Licensed: true, SSO: true,
 		Deactivated: true, InvitedBy: "x", JoinedAt: at, AllWorkspaces: true,
-		Workspaces: []WorkspaceRoleJSON{{ID: uuid.New(), Name: "Mär\tketing", Role: "viewer", Implicit: true}, {ID: uuid.New(), Role: "admin"}},
+		Workspaces:    []WorkspaceRoleJSON{{ID: uuid.New(), Name: "Mär\tketing", Role: "viewer", Implicit: true}, {ID: uuid.New(), Role: "admin"}},
 		WorkspaceRole: "admin", Implicit: true}
 	checkMemberList(t, memberList{Items: []MemberJSON{}})
 	checkMemberList(t, memberList{Items: []MemberJSON{{}}, Next: "abc"})
