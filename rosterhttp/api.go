@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
@@ -155,11 +156,17 @@ func workspaceRoles(in map[string]roles.Role) (map[uuid.UUID]roles.Role, error) 
 	return out, nil
 }
 
+// clip shortens client input quoted in an error to 64 bytes, at a
+// character boundary.
 func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
+	if len(s) <= 64 {
+		return s
 	}
-	return s
+	n := 64
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func (h *Handler) routeAPI() {

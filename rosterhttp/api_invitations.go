@@ -129,7 +129,9 @@ func (h *Handler) routeInvitations() {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusCreated, inviteResultJSON(res), nil
+		out := inviteResultJSON(res)
+		out.BatchLimit = h.batchLimit
+		return http.StatusCreated, out, nil
 	})
 	h.api("GET /orgs/{org}/invitations/{id}", func(c *call) (int, any, error) {
 		org, id, err := c.orgID()

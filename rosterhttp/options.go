@@ -194,6 +194,18 @@ func AcceptURL(origin, prefix string) string {
 	return strings.TrimSuffix(origin, "/") + prefix + "/invite/"
 }
 
+// RedactPath returns path with the token of an accept link replaced by
+// "…", for a host's access log: the link of an invitation email is the one
+// request whose path carries a token (the accept page moves it into a
+// cookie at once).
+func (h *Handler) RedactPath(path string) string {
+	base := h.prefix + "/invite/"
+	if rest, ok := strings.CutPrefix(path, base); ok && rest != "" && rest != "done" {
+		return base + "…"
+	}
+	return path
+}
+
 // MembersURL returns the path of org's Members tab.
 func (h *Handler) MembersURL(org string) string {
 	return h.prefix + "/orgs/" + url.PathEscape(org) + "/members"

@@ -172,6 +172,7 @@ func (h *Handler) routeAssets() {
 // security headers of a page.
 type assetHandler struct{ h http.Handler }
 
+// ServeHTTP serves an asset.
 func (a assetHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "public, max-age=3600")

@@ -165,3 +165,11 @@ func TestAcceptPageWithoutTokenOrWithAMistypedOne(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, w.Code)
 	require.Contains(t, w.Body.String(), "not valid")
 }
+
+func TestRedactPathHidesTheTokenOfTheAcceptLink(t *testing.T) {
+	f := newFixture(t)
+	require.Equal(t, "/roster/invite/…", f.h.RedactPath("/roster/invite/"+f.carlTok))
+	for _, p := range []string{"/roster/invite", "/roster/invite/done", "/roster/orgs/x/members", "/other/invite/x"} {
+		require.Equal(t, p, f.h.RedactPath(p))
+	}
+}

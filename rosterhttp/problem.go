@@ -14,7 +14,6 @@ import (
 const (
 	CodeUnauthenticated = "unauthenticated" // 401: no identity on the request
 	CodeCrossOrigin     = "cross_origin"    // 403: an unsafe request from another origin
-	CodeMethod          = "method_not_allowed"
 )
 
 // Problem is an RFC 9457 problem detail, the body of every API error
