@@ -173,3 +173,23 @@ func TestRedactPathHidesTheTokenOfTheAcceptLink(t *testing.T) {
 		require.Equal(t, p, f.h.RedactPath(p))
 	}
 }
+
+func TestAcceptPageJoinsWithALink(t *testing.T) {
+	f := newFixture(t)
+	_, token, err := f.iv.CreateLink(context.Background(), "ann", f.acme.ID, invite.NewLink{AllowedDomains: []string{"acme.com"}})
+	require.NoError(t, err)
+	w := f.page(t, "", "GET", "/roster/invite/"+token, nil)
+	require.Equal(t, http.StatusSeeOther, w.Code)
+	c := w.Result().Cookies()[0]
+	body := f.page(t, "carl", "GET", "/roster/invite", nil, c).Body.String()
+	require.Contains(t, body, "Join Acme")
+	require.NotContains(t, body, "Decline", "a link names nobody to decline for")
+	// Eve's domain is not allowed; Carl's is.
+	w = f.page(t, "eve", "POST", "/roster/invite", url.Values{"answer": {"accept"}}, c)
+	require.Equal(t, http.StatusForbidden, w.Code)
+	w = f.page(t, "carl", "POST", "/roster/invite", url.Values{"answer": {"accept"}}, c)
+	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
+	m, err := f.ms.Member(context.Background(), "ann", f.acme.ID, "carl")
+	require.NoError(t, err)
+	require.Equal(t, "member", string(m.Role))
+}
