@@ -54,6 +54,7 @@ func (h *Handler) routeTab() {
 	h.tab("GET", "/members", h.membersPage)
 	h.tab("POST", "/members/invite", h.invitePost)
 	h.tab("POST", "/members/role", h.rolePost)
+	h.tab("POST", "/members/access", h.accessPost)
 	h.tab("GET", "/members/remove", h.removeConfirm)
 	h.tab("POST", "/members/bulk", h.bulkPost)
 	h.tab("POST", "/members/remove", h.removePost)
@@ -94,6 +95,8 @@ func flash(q url.Values) (msg string, isErr bool) {
 		return strconv.Itoa(n) + " " + plural(n, "role", "roles") + " changed.", false
 	case "removed":
 		return strconv.Itoa(n) + " " + plural(n, "member", "members") + " removed.", false
+	case "access":
+		return "Workspace access changed.", false
 	case "resent":
 		return "Invitation sent again.", false
 	case "revoked":

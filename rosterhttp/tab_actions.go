@@ -15,6 +15,23 @@ func (h *Handler) rolePost(t *tabCall) {
 	t.done("role", 0, err)
 }
 
+// accessPost gives a member a role in a workspace, or ("" role) takes
+// its access away.
+func (h *Handler) accessPost(t *tabCall) {
+	ws, err := uuid.Parse(t.r.PostFormValue("ws"))
+	if err != nil {
+		t.done("", 0, membership.ErrNotFound)
+		return
+	}
+	user, role := t.r.PostFormValue("user"), roles.Role(t.r.PostFormValue("role"))
+	if role == "" {
+		err = h.ms.RemoveWorkspaceAccess(t.r.Context(), t.user.ID, t.org, ws, user)
+	} else {
+		_, err = h.ms.SetWorkspaceAccess(t.r.Context(), t.user.ID, t.org, ws, user, role)
+	}
+	t.done("access", 0, err)
+}
+
 // removeView is the confirmation before removal.
 type removeView struct {
 	Base    string

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,8 +38,11 @@ type membersView struct {
 	Invite        inviteForm
 	// BulkRoles are the roles the viewer may give several members at once.
 	BulkRoles []option
-	Flash     string
-	FlashErr  bool
+	// AccessWorkspaces and AccessRoles are the menus of a row's
+	// workspace-access form.
+	AccessWorkspaces, AccessRoles []option
+	Flash                         string
+	FlashErr                      bool
 }
 
 // memberRow is one row of the member list. Its fields are its own (no
@@ -54,6 +58,9 @@ type memberRow struct {
 	Roles                []option // empty: the viewer may not change the role
 	CanRemove            bool
 	RemoveURL            string
+	// CanAccess shows the workspace-access form (not for owners and
+	// admins, who hold every workspace).
+	CanAccess bool
 }
 
 // invitationRow is one pending invitation.
@@ -136,8 +143,15 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 	v.KindFilter = []option{{Value: "", Label: "Everyone", Selected: f.Kind == ""},
 		{Value: string(membership.KindCoworker), Label: "Co-workers", Selected: f.Kind == membership.KindCoworker},
 		{Value: string(membership.KindGuest), Label: "Guests", Selected: f.Kind == membership.KindGuest}}
+	var ws []workspaceChoice
+	if v.CanManage || v.CanInvite {
+		if ws, err = h.workspaceChoices(t, viewer); err != nil {
+			return nil, err
+		}
+	}
 	if v.CanManage {
 		v.BulkRoles = h.roleOptions(actor, nil, h.cat.DefaultOrgRole())
+		v.AccessWorkspaces, v.AccessRoles = accessMenus(ws)
 	}
 	for _, m := range rows {
 		row := memberRow{UserID: m.UserID, Email: m.Email, Label: m.Name, Role: m.Role, Guest: m.Kind == membership.KindGuest,
@@ -152,6 +166,7 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 			from, err := h.standing(m.Member)
 			row.CanRemove = err == nil && roles.Ceiling(actor, &from, nil) == nil
 			row.RemoveURL = t.base + "/members/remove?" + url.Values{"user": {m.UserID}}.Encode()
+			row.CanAccess = !m.AllWorkspaces
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -189,7 +204,7 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 			}
 			v.Invitations = append(v.Invitations, r)
 		}
-		if v.Invite, err = h.inviteChoices(t, viewer, actor, form); err != nil {
+		if v.Invite, err = h.inviteChoices(t, ws, actor, form); err != nil {
 			return nil, err
 		}
 	}
@@ -198,46 +213,20 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 
 // inviteChoices fills the Invite dialog's menus with what the viewer may
 // give, keeping what form had chosen.
-func (h *Handler) inviteChoices(t *tabCall, viewer membership.Member, actor roles.Standing, form inviteForm) (inviteForm, error) {
-	ctx := t.r.Context()
+func (h *Handler) inviteChoices(t *tabCall, ws []workspaceChoice, actor roles.Standing, form inviteForm) (inviteForm, error) {
 	chosenRole := roles.Role(t.r.PostFormValue("role"))
 	if chosenRole == "" {
 		chosenRole = h.cat.DefaultOrgRole()
 	}
 	form.Roles = h.roleOptions(actor, nil, chosenRole)
 	form.BatchLimit = h.batchLimit
-	access := map[uuid.UUID]roles.Role{}
-	as, err := h.ms.MemberAccess(ctx, t.user.ID, t.org, t.user.ID)
-	if err != nil {
-		return form, err
-	}
-	for _, a := range as {
-		access[a.WorkspaceID] = a.Role
-	}
-	n := 0
-	for w, err := range h.ms.AllWorkspaces(ctx, t.user.ID, t.org) {
-		if err != nil {
-			return form, err
+	for _, c := range ws {
+		chosen := t.r.PostFormValue("ws." + c.ID.String())
+		c.Roles = slices.Clone(c.Roles)
+		for i := range c.Roles {
+			c.Roles[i].Selected = c.Roles[i].Value == chosen
 		}
-		if n++; n > maxInviteWorkspaces {
-			break
-		}
-		ws, err := h.cat.WorkspaceStanding(viewer.Role, access[w.ID])
-		if err != nil {
-			continue
-		}
-		chosen := roles.Role(t.r.PostFormValue("ws." + w.ID.String()))
-		c := workspaceChoice{ID: w.ID, Name: w.Name, Roles: []option{{Value: "", Label: "No access", Selected: chosen == ""}}}
-		for _, def := range h.cat.WorkspaceRoles() {
-			to, err := h.cat.WorkspaceStanding(h.cat.DefaultOrgRole(), def.Name)
-			if err != nil || roles.Ceiling(ws, nil, &to) != nil {
-				continue
-			}
-			c.Roles = append(c.Roles, option{Value: string(def.Name), Label: string(def.Name), Selected: def.Name == chosen})
-		}
-		if len(c.Roles) > 1 {
-			form.Workspaces = append(form.Workspaces, c)
-		}
+		form.Workspaces = append(form.Workspaces, c)
 	}
 	checked := map[string]bool{}
 	for _, g := range t.r.PostForm["grant"] {
@@ -250,6 +239,69 @@ func (h *Handler) inviteChoices(t *tabCall, viewer membership.Member, actor role
 		}
 	}
 	return form, nil
+}
+
+// workspaceChoices lists the workspaces the viewer reaches (at most
+// maxInviteWorkspaces), each with "No access" and the workspace roles the
+// viewer may give there; workspaces where it may give none are left out.
+func (h *Handler) workspaceChoices(t *tabCall, viewer membership.Member) ([]workspaceChoice, error) {
+	ctx := t.r.Context()
+	access := map[uuid.UUID]roles.Role{}
+	as, err := h.ms.MemberAccess(ctx, t.user.ID, t.org, t.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		access[a.WorkspaceID] = a.Role
+	}
+	var out []workspaceChoice
+	n := 0
+	for w, err := range h.ms.AllWorkspaces(ctx, t.user.ID, t.org) {
+		if err != nil {
+			return nil, err
+		}
+		if n++; n > maxInviteWorkspaces {
+			break
+		}
+		ws, err := h.cat.WorkspaceStanding(viewer.Role, access[w.ID])
+		if err != nil {
+			continue
+		}
+		c := workspaceChoice{ID: w.ID, Name: w.Name, Roles: []option{{Value: "", Label: "No access"}}}
+		for _, def := range h.cat.WorkspaceRoles() {
+			to, err := h.cat.WorkspaceStanding(h.cat.DefaultOrgRole(), def.Name)
+			if err != nil || roles.Ceiling(ws, nil, &to) != nil {
+				continue
+			}
+			c.Roles = append(c.Roles, option{Value: string(def.Name), Label: string(def.Name)})
+		}
+		if len(c.Roles) > 1 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// accessMenus are the two menus of a row's workspace-access form: the
+// workspaces, and the roles the viewer may give in every one of them
+// ("" removes access).
+func accessMenus(ws []workspaceChoice) (workspaces, roleMenu []option) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	count := map[string]int{}
+	for _, c := range ws {
+		workspaces = append(workspaces, option{Value: c.ID.String(), Label: c.Name})
+		for _, r := range c.Roles {
+			count[r.Value]++
+		}
+	}
+	for _, r := range ws[0].Roles {
+		if count[r.Value] == len(ws) {
+			roleMenu = append(roleMenu, r)
+		}
+	}
+	return workspaces, roleMenu
 }
 
 // maxInviteWorkspaces bounds the workspaces the Invite dialog lists.

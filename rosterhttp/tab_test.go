@@ -209,3 +209,31 @@ func TestAssetsAreServed(t *testing.T) {
 	}
 	require.Contains(t, f.page(t, "", "GET", "/roster/assets/roster.css", nil).Body.String(), "--roster-accent")
 }
+
+func TestWorkspaceAccessMenu(t *testing.T) {
+	f := newFixture(t)
+	body := f.page(t, "ann", "GET", "/roster/orgs/{acme}/members", nil).Body.String()
+	require.Contains(t, body, `id="roster-access-ws-gus"`)
+	require.NotContains(t, body, `id="roster-access-ws-ada"`, "admins hold every workspace")
+	require.NotContains(t, f.page(t, "bob", "GET", "/roster/orgs/{acme}/members", nil).Body.String(), "roster-access-ws-")
+
+	ctx := context.Background()
+	w := f.page(t, "ann", "POST", "/roster/orgs/{acme}/members/access", url.Values{"user": {"gus"}, "ws": {f.ws.ID.String()}, "role": {"viewer"}})
+	require.Contains(t, w.Header().Get("Location"), "ok=access")
+	as, err := f.ms.MemberAccess(ctx, "ann", f.acme.ID, "gus")
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	require.Equal(t, "viewer", string(as[0].Role))
+
+	// A member may not; a workspace of another organization is not found.
+	w = f.page(t, "bob", "POST", "/roster/orgs/{acme}/members/access", url.Values{"user": {"gus"}, "ws": {f.ws.ID.String()}, "role": {"admin"}})
+	require.Contains(t, w.Header().Get("Location"), "err=forbidden")
+	w = f.page(t, "ann", "POST", "/roster/orgs/{acme}/members/access", url.Values{"user": {"gus"}, "ws": {f.otherWS.ID.String()}, "role": {"viewer"}})
+	require.Contains(t, w.Header().Get("Location"), "err=not_found")
+
+	w = f.page(t, "ann", "POST", "/roster/orgs/{acme}/members/access", url.Values{"user": {"gus"}, "ws": {f.ws.ID.String()}, "role": {""}})
+	require.Contains(t, w.Header().Get("Location"), "ok=access")
+	as, err = f.ms.MemberAccess(ctx, "ann", f.acme.ID, "gus")
+	require.NoError(t, err)
+	require.Empty(t, as)
+}
