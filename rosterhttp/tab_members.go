@@ -204,16 +204,14 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 			}
 			v.Invitations = append(v.Invitations, r)
 		}
-		if v.Invite, err = h.inviteChoices(t, ws, actor, form); err != nil {
-			return nil, err
-		}
+		v.Invite = h.inviteChoices(t, ws, actor, form)
 	}
 	return v, nil
 }
 
 // inviteChoices fills the Invite dialog's menus with what the viewer may
 // give, keeping what form had chosen.
-func (h *Handler) inviteChoices(t *tabCall, ws []workspaceChoice, actor roles.Standing, form inviteForm) (inviteForm, error) {
+func (h *Handler) inviteChoices(t *tabCall, ws []workspaceChoice, actor roles.Standing, form inviteForm) inviteForm {
 	chosenRole := roles.Role(t.r.PostFormValue("role"))
 	if chosenRole == "" {
 		chosenRole = h.cat.DefaultOrgRole()
@@ -238,7 +236,7 @@ func (h *Handler) inviteChoices(t *tabCall, ws []workspaceChoice, actor roles.St
 			form.Grants = append(form.Grants, grantChoice{Name: name, Checked: checked[name]})
 		}
 	}
-	return form, nil
+	return form
 }
 
 // workspaceChoices lists the workspaces the viewer reaches (at most
@@ -297,11 +295,12 @@ func accessMenus(ws []workspaceChoice) (workspaces, roleMenu []option) {
 		}
 	}
 	for _, r := range ws[0].Roles {
-		if count[r.Value] == len(ws) {
+		if r.Value != "" && count[r.Value] == len(ws) {
 			roleMenu = append(roleMenu, r)
 		}
 	}
-	return workspaces, roleMenu
+	// Taking access away is the last choice, never the one preselected.
+	return workspaces, append(roleMenu, option{Value: "", Label: "No access (remove)"})
 }
 
 // maxInviteWorkspaces bounds the workspaces the Invite dialog lists.

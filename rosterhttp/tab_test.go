@@ -237,3 +237,14 @@ func TestWorkspaceAccessMenu(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, as)
 }
+
+func TestWorkspaceAccessMenuNeverPreselectsRemoval(t *testing.T) {
+	f := newFixture(t)
+	body := f.page(t, "ann", "GET", "/roster/orgs/{acme}/members", nil).Body.String()
+	re := regexp.MustCompile(`(?s)<select id="roster-access-role-gus" name="role">(.*?)</select>`)
+	m := re.FindStringSubmatch(body)
+	require.NotNil(t, m)
+	opts := regexp.MustCompile(`<option value="([^"]*)"`).FindAllStringSubmatch(m[1], -1)
+	require.Equal(t, "admin", opts[0][1])
+	require.Equal(t, "", opts[len(opts)-1][1])
+}
