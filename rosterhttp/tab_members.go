@@ -2,6 +2,8 @@ package rosterhttp
 
 import (
 	"errors"
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -38,9 +40,9 @@ type membersView struct {
 	Invite        inviteForm
 	// BulkRoles are the roles the viewer may give several members at once.
 	BulkRoles []option
-	// AccessWorkspaces and AccessRoles are the menus of a row's
-	// workspace-access form.
-	AccessWorkspaces, AccessRoles []option
+	// AccessWorkspaces and AccessRoles are the options of a row's
+	// workspace-access menus, the same on every row: escaped once.
+	AccessWorkspaces, AccessRoles template.HTML
 	Flash                         string
 	FlashErr                      bool
 }
@@ -151,7 +153,10 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 	}
 	if v.CanManage {
 		v.BulkRoles = h.roleOptions(actor, nil, h.cat.DefaultOrgRole())
-		v.AccessWorkspaces, v.AccessRoles = accessMenus(ws)
+		wsMenu, roleMenu := accessMenus(ws)
+		if len(wsMenu) > 0 {
+			v.AccessWorkspaces, v.AccessRoles = optionsHTML(wsMenu), optionsHTML(roleMenu)
+		}
 	}
 	for _, m := range rows {
 		row := memberRow{UserID: m.UserID, Email: m.Email, Label: m.Name, Role: m.Role, Guest: m.Kind == membership.KindGuest,
@@ -301,6 +306,19 @@ func accessMenus(ws []workspaceChoice) (workspaces, roleMenu []option) {
 	}
 	// Taking access away is the last choice, never the one preselected.
 	return workspaces, append(roleMenu, option{Value: "", Label: "No access (remove)"})
+}
+
+// optionsHTML writes the <option> elements of a menu, escaped.
+func optionsHTML(opts []option) template.HTML {
+	var b strings.Builder
+	for _, o := range opts {
+		b.WriteString(`<option value="`)
+		b.WriteString(html.EscapeString(o.Value))
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString(`</option>`)
+	}
+	return template.HTML(b.String())
 }
 
 // maxInviteWorkspaces bounds the workspaces the Invite dialog lists.

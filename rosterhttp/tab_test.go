@@ -248,3 +248,12 @@ func TestWorkspaceAccessMenuNeverPreselectsRemoval(t *testing.T) {
 	require.Equal(t, "admin", opts[0][1])
 	require.Equal(t, "", opts[len(opts)-1][1])
 }
+
+func TestWorkspaceNamesAreEscapedInTheAccessMenu(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.ms.CreateWorkspace(context.Background(), "ann", f.acme.ID, `<b>"Bold" & co</b>`)
+	require.NoError(t, err)
+	body := f.page(t, "ann", "GET", "/roster/orgs/{acme}/members", nil).Body.String()
+	require.NotContains(t, body, `<b>"Bold"`)
+	require.Contains(t, body, `&lt;b&gt;&#34;Bold&#34; &amp; co&lt;/b&gt;`)
+}
