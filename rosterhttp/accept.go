@@ -33,7 +33,7 @@ func (h *Handler) routeAccept() {
 	h.mux.HandleFunc("GET "+base+"/{token}", func(w http.ResponseWriter, r *http.Request) {
 		setPageHeaders(w)
 		http.SetCookie(w, &http.Cookie{Name: inviteCookie, Value: r.PathValue("token"), Path: base,
-			MaxAge: 3600, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+			MaxAge: 3600, HttpOnly: true, Secure: h.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode})
 		http.Redirect(w, r, base, http.StatusSeeOther)
 	})
 	h.mux.HandleFunc("GET "+base, func(w http.ResponseWriter, r *http.Request) {
@@ -92,7 +92,7 @@ func (h *Handler) routeAccept() {
 			return
 		}
 		http.SetCookie(w, &http.Cookie{Name: inviteCookie, Path: base, MaxAge: -1, HttpOnly: true,
-			Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+			Secure: h.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode})
 		if org == "" {
 			http.Redirect(w, r, base+"/done?answer=declined", http.StatusSeeOther)
 			return

@@ -47,6 +47,10 @@ type Options struct {
 	// list: set it to invite.Options.BatchLimit; 0 means
 	// invite.DefaultBatchLimit.
 	BatchLimit int
+	// SecureCookies marks the accept page's cookie Secure even on requests
+	// that reached the handler without TLS: set it when TLS ends at a
+	// proxy in front of the host. Requests over TLS always get it.
+	SecureCookies bool
 	// TrustedOrigins are other origins (scheme://host[:port]) whose
 	// cross-origin form posts and API calls are allowed, e.g. a front end
 	// served from another host. Same-origin requests always are.
@@ -83,6 +87,7 @@ type Handler struct {
 	handler     http.Handler
 	pages       *template.Template
 	batchLimit  int
+	secure      bool
 }
 
 // New checks o and returns a Handler. Mount it at Options.Prefix:
@@ -131,6 +136,7 @@ func New(o Options) (*Handler, error) {
 		signIn: o.SignInURL, returnParam: param, prefix: prefix, layout: o.Layout, log: o.Logger,
 		mux: http.NewServeMux(),
 	}
+	h.secure = o.SecureCookies
 	h.batchLimit = o.BatchLimit
 	if h.batchLimit == 0 {
 		h.batchLimit = invite.DefaultBatchLimit

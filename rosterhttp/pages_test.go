@@ -193,3 +193,12 @@ func TestAcceptPageJoinsWithALink(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "member", string(m.Role))
 }
+
+func TestAcceptCookieIsSecureBehindATLSProxy(t *testing.T) {
+	f := newFixture(t)
+	require.False(t, f.openLink(t).Secure, "plain HTTP in tests")
+	h, err := rosterhttp.New(rosterhttp.Options{Members: f.ms, Invites: f.iv, Authenticator: headerAuth, SignInURL: "/signin", SecureCookies: true})
+	require.NoError(t, err)
+	f.srv = h
+	require.True(t, f.openLink(t).Secure)
+}
