@@ -1,0 +1,183 @@
+package rosterhttp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
+	"github.com/rosterkit/roster/storage"
+)
+
+// maxBody bounds a JSON request body.
+const maxBody = 1 << 20
+
+// call is one API request with its signed-in user.
+type call struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	user User
+}
+
+// apiFunc serves one API route: it returns the status and body of a
+// success, or an error answered as a problem.
+type apiFunc func(c *call) (int, any, error)
+
+// errInput is invalid client input found before the library is called.
+func errInput(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{membership.ErrInvalidInput}, args...)...)
+}
+
+// api registers fn for pattern ("GET /orgs/{org}") under the API prefix.
+func (h *Handler) api(pattern string, fn apiFunc) {
+	method, path, _ := cut(pattern)
+	h.mux.HandleFunc(method+" "+h.prefix+"/api"+path, func(w http.ResponseWriter, r *http.Request) {
+		setAPIHeaders(w)
+		u, ok, err := h.authenticate(r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="roster"`)
+			writeProblem(w, problem(http.StatusUnauthorized, CodeUnauthenticated, "sign in first"))
+			return
+		}
+		status, body, err := fn(&call{w: w, r: r, user: u})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if body == nil {
+			w.WriteHeader(status)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		if a, ok := body.(jsonAppender); ok {
+			_, _ = w.Write(a.appendJSON(nil))
+			return
+		}
+		_ = json.NewEncoder(w).Encode(body)
+	})
+}
+
+func cut(pattern string) (method, path string, ok bool) {
+	for i := range len(pattern) {
+		if pattern[i] == ' ' {
+			return pattern[:i], pattern[i+1:], true
+		}
+	}
+	return "", pattern, false
+}
+
+func setAPIHeaders(w http.ResponseWriter) {
+	hd := w.Header()
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "no-referrer")
+}
+
+// id parses the path value name as a UUID.
+func (c *call) id(name string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.r.PathValue(name))
+	if err != nil {
+		return uuid.Nil, errInput("%s is not an ID", name)
+	}
+	return id, nil
+}
+
+// decode reads the JSON body into v, refusing unknown fields.
+func (c *call) decode(v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(c.w, c.r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errInput("empty request body")
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errInput("request body over %d bytes", maxBody)
+		}
+		return errInput("request body: %v", err)
+	}
+	if dec.More() {
+		return errInput("request body holds more than one JSON value")
+	}
+	return nil
+}
+
+// page reads the after and limit query parameters.
+func (c *call) page() (storage.Page, error) {
+	q := c.r.URL.Query()
+	p := storage.Page{After: q.Get("after")}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return p, errInput("limit is not a page size")
+		}
+		p.Limit = n
+	}
+	return p, nil
+}
+
+// grants parses permission names into a set.
+func (h *Handler) grants(names []string) (roles.PermSet, error) {
+	var g roles.PermSet
+	for _, n := range names {
+		p, err := h.cat.Permission(n)
+		if err != nil {
+			return 0, err
+		}
+		g = g.Union(roles.Grants(p))
+	}
+	return g, nil
+}
+
+// workspaceRoles parses a {"<workspace ID>": "<role>"} map.
+func workspaceRoles(in map[string]roles.Role) (map[uuid.UUID]roles.Role, error) {
+	if in == nil {
+		return nil, nil
+	}
+	out := make(map[uuid.UUID]roles.Role, len(in))
+	for k, r := range in {
+		id, err := uuid.Parse(k)
+		if err != nil {
+			return nil, errInput("workspace %q is not an ID", clip(k))
+		}
+		out[id] = r
+	}
+	return out, nil
+}
+
+// clip shortens client input quoted in an error to 64 bytes, at a
+// character boundary.
+func clip(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	n := 64
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func (h *Handler) routeAPI() {
+	h.routeOrganizations()
+	h.routeWorkspaces()
+	h.routeMembers()
+	h.routeInvitations()
+	h.routeLinks()
+	h.routeAudit()
+	h.mux.HandleFunc(h.prefix+"/api/", func(w http.ResponseWriter, r *http.Request) {
+		setAPIHeaders(w)
+		writeProblem(w, problem(http.StatusNotFound, membership.CodeNotFound, "no such endpoint"))
+	})
+}

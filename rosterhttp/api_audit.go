@@ -1,0 +1,32 @@
+package rosterhttp
+
+import (
+	"net/http"
+
+	"github.com/rosterkit/roster/membership"
+)
+
+func (h *Handler) routeAudit() {
+	// ?actor=&action=&target= narrow the list; after and limit page it.
+	h.api("GET /orgs/{org}/audit", func(c *call) (int, any, error) {
+		org, err := c.id("org")
+		if err != nil {
+			return 0, nil, err
+		}
+		p, err := c.page()
+		if err != nil {
+			return 0, nil, err
+		}
+		q := c.r.URL.Query()
+		f := membership.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target")}
+		es, next, err := h.ms.Audit(c.r.Context(), c.user.ID, org, f, p)
+		if err != nil {
+			return 0, nil, err
+		}
+		out := List[AuditJSON]{Items: []AuditJSON{}, Next: next}
+		for _, e := range es {
+			out.Items = append(out.Items, auditJSON(e))
+		}
+		return http.StatusOK, out, nil
+	})
+}

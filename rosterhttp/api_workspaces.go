@@ -1,0 +1,111 @@
+package rosterhttp
+
+import (
+	"net/http"
+
+	"github.com/google/uuid"
+)
+
+type workspaceBody struct {
+	Name string `json:"name"`
+}
+
+// orgWS parses the {org} and {ws} path values.
+func (c *call) orgWS() (org, ws uuid.UUID, err error) {
+	if org, err = c.id("org"); err != nil {
+		return
+	}
+	ws, err = c.id("ws")
+	return
+}
+
+func (h *Handler) routeWorkspaces() {
+	h.api("GET /orgs/{org}/workspaces", func(c *call) (int, any, error) {
+		org, err := c.id("org")
+		if err != nil {
+			return 0, nil, err
+		}
+		p, err := c.page()
+		if err != nil {
+			return 0, nil, err
+		}
+		ws, next, err := h.ms.Workspaces(c.r.Context(), c.user.ID, org, p)
+		if err != nil {
+			return 0, nil, err
+		}
+		out := List[WorkspaceJSON]{Items: []WorkspaceJSON{}, Next: next}
+		for _, w := range ws {
+			out.Items = append(out.Items, workspaceJSON(w))
+		}
+		return http.StatusOK, out, nil
+	})
+	h.api("POST /orgs/{org}/workspaces", func(c *call) (int, any, error) {
+		org, err := c.id("org")
+		if err != nil {
+			return 0, nil, err
+		}
+		var b workspaceBody
+		if err := c.decode(&b); err != nil {
+			return 0, nil, err
+		}
+		w, err := h.ms.CreateWorkspace(c.r.Context(), c.user.ID, org, b.Name)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, workspaceJSON(w), nil
+	})
+	h.api("GET /orgs/{org}/workspaces/{ws}", func(c *call) (int, any, error) {
+		org, ws, err := c.orgWS()
+		if err != nil {
+			return 0, nil, err
+		}
+		w, err := h.ms.Workspace(c.r.Context(), c.user.ID, org, ws)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, workspaceJSON(w), nil
+	})
+	h.api("PATCH /orgs/{org}/workspaces/{ws}", func(c *call) (int, any, error) {
+		org, ws, err := c.orgWS()
+		if err != nil {
+			return 0, nil, err
+		}
+		var b workspaceBody
+		if err := c.decode(&b); err != nil {
+			return 0, nil, err
+		}
+		w, err := h.ms.RenameWorkspace(c.r.Context(), c.user.ID, org, ws, b.Name)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, workspaceJSON(w), nil
+	})
+	h.api("DELETE /orgs/{org}/workspaces/{ws}", func(c *call) (int, any, error) {
+		org, ws, err := c.orgWS()
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusNoContent, nil, h.ms.DeleteWorkspace(c.r.Context(), c.user.ID, org, ws)
+	})
+	h.api("GET /orgs/{org}/workspaces/{ws}/members", func(c *call) (int, any, error) {
+		org, ws, err := c.orgWS()
+		if err != nil {
+			return 0, nil, err
+		}
+		p, err := c.page()
+		if err != nil {
+			return 0, nil, err
+		}
+		ms, next, err := h.ms.WorkspaceMembers(c.r.Context(), c.user.ID, org, ws, p)
+		if err != nil {
+			return 0, nil, err
+		}
+		out := List[MemberJSON]{Items: []MemberJSON{}, Next: next}
+		for _, m := range ms {
+			j := h.memberJSON(m.Member)
+			j.WorkspaceRole, j.Implicit = m.WorkspaceRole, m.Implicit
+			out.Items = append(out.Items, j)
+		}
+		return http.StatusOK, out, nil
+	})
+}
