@@ -136,6 +136,12 @@ func (d Dialect) classify(code string) errClass {
 		case "1216", "1452":
 			return classForeignKey
 		case "1205", "1213":
+			// 1213 is also how a Galera cluster reports a transaction
+			// that failed certification or was aborted for one that won.
+			return classRetry
+		case "1047":
+			// Galera: the node is not ready for queries (it left the
+			// primary component or is still joining).
 			return classRetry
 		case "1300", "1366":
 			return classBadText
