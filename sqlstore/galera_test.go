@@ -51,16 +51,23 @@ func causalReads(dsn string) string {
 }
 
 // openGalera opens one store per Galera node, all on the same tables (one
-// fresh prefix), migrated through the first node; the tables are dropped
-// and the stores closed when t ends.
-func openGalera(t testing.TB, opts ...Option) []*Store {
+// fresh prefix), and a reader: a store on the first node whose reads wait
+// until the node has applied what the cluster committed before them
+// (causal reads), to check what the nodes wrote. The tables are dropped and
+// the stores closed when t ends.
+func openGalera(t testing.TB, opts ...Option) (reader *Store, nodes []*Store) {
 	t.Helper()
 	dsns := galeraDSNs(t)
-	return openNodes(t, "mysql", dsns, opts...)
+	all := []string{causalReads(dsns[0])}
+	for _, dsn := range dsns {
+		all = append(all, causalReads(dsn))
+	}
+	sts := openNodes(t, "mysql", all, opts...)
+	return sts[0], sts[1:]
 }
 
 // openNodes opens a store per DSN over one database with tables of a fresh
-// prefix, migrated through the first; reads are causal on Galera nodes.
+// prefix, migrated through the first.
 func openNodes(t testing.TB, driver string, dsns []string, opts ...Option) []*Store {
 	t.Helper()
 	prefix := "t" + strings.ToLower(rand.Text()[:10]) + "_"
@@ -72,12 +79,9 @@ func openNodes(t testing.TB, driver string, dsns []string, opts ...Option) []*St
 		if i > 0 {
 			o = append(o, SkipMigrate())
 		}
-		if driver == "mysql" {
-			dsn = causalReads(dsn)
-		}
 		st, err := testOpen(ctx, driver, dsn, o...)
 		if err != nil {
-			t.Fatalf("Open(%s node %d): %v", driver, i+1, err)
+			t.Fatalf("Open(%s handle %d): %v", driver, i+1, err)
 		}
 		st.db.SetMaxOpenConns(40)
 		st.db.SetMaxIdleConns(40)
@@ -94,16 +98,16 @@ func openNodes(t testing.TB, driver string, dsns []string, opts ...Option) []*St
 	return sts
 }
 
-// nodeServices is a membership Service per store, one organization created
-// through the first.
+// nodeServices is a membership Service per node, and a reader that
+// checks what they wrote.
 type nodeServices struct {
-	sts  []*Store
-	svcs []*membership.Service
+	reader *Store
+	svcs   []*membership.Service
 }
 
-func newNodeServices(sts []*Store) *nodeServices {
-	n := &nodeServices{sts: sts}
-	for _, st := range sts {
+func newNodeServices(reader *Store, nodes []*Store) *nodeServices {
+	n := &nodeServices{reader: reader}
+	for _, st := range nodes {
 		n.svcs = append(n.svcs, membership.New(st, membership.Options{DeferDelivery: true}))
 	}
 	return n
@@ -160,7 +164,7 @@ func TestGaleraOwnersDemotingEachOtherAcrossNodes(t *testing.T) {
 			_, err := n.at(i).ChangeRole(ctx, pair[i][0], o.ID, pair[i][1], roles.OrgAdmin)
 			return err
 		})
-		owners, err := n.sts[0].CountMembers(ctx, o.ID, membership.MemberFilter{Role: roles.OrgOwner})
+		owners, err := n.reader.CountMembers(ctx, o.ID, membership.MemberFilter{Role: roles.OrgOwner})
 		if err != nil {
 			t.Fatalf("CountMembers: %v", err)
 		}
@@ -202,7 +206,7 @@ func TestGaleraAddsAcrossNodesNeverExceedTheSeats(t *testing.T) {
 			_, err := n.at(i).AddMember(ctx, "owner", o.ID, membership.NewMember{UserID: u, Email: u + "@example.com"})
 			return err
 		})
-		members, err := n.sts[0].CountMembers(ctx, o.ID, membership.MemberFilter{})
+		members, err := n.reader.CountMembers(ctx, o.ID, membership.MemberFilter{})
 		if err != nil {
 			t.Fatalf("CountMembers: %v", err)
 		}
