@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/exec"
 	"slices"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/google/uuid"
 
 	"github.com/rosterkit/roster/invite"
@@ -92,6 +95,11 @@ type burstOp struct {
 // killed node rejoins and serves again.
 func TestGaleraNodeDiesMidBurst(t *testing.T) {
 	reader, sts := openGalera(t)
+	// The driver logs each connection the killed node drops.
+	if err := mysql.SetLogger(log.New(io.Discard, "", 0)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mysql.SetLogger(log.New(os.Stderr, "[mysql] ", log.Ldate|log.Ltime|log.Lshortfile)) })
 	if len(sts) < 3 {
 		t.Fatalf("%s names %d nodes; the test needs 3", envGaleraDSNs, len(sts))
 	}
