@@ -94,12 +94,16 @@ func benchStore(b *testing.B, dialect string) *Store {
 		fixDirs = append(fixDirs, dir)
 		st, err = testOpen(ctx, "sqlite", dir+"/bench.db")
 	default:
-		env := map[string]string{"postgres": envPostgres, "mysql": envMySQL}[dialect]
-		dsn := os.Getenv(env)
+		env := map[string]string{"postgres": envPostgres, "mysql": envMySQL, "galera": envGaleraDSNs}[dialect]
+		dsn, _, _ := strings.Cut(os.Getenv(env), " ") // Galera: the first node
 		if dsn == "" {
 			b.Skipf("%s is not set", env)
 		}
-		st, err = testOpen(ctx, dialect, dsn, TablePrefix("bench"+strings.ToLower(randText(6))+"_"))
+		driver := dialect
+		if dialect == "galera" {
+			driver = "mysql"
+		}
+		st, err = testOpen(ctx, driver, dsn, TablePrefix("bench"+strings.ToLower(randText(6))+"_"))
 	}
 	if err != nil {
 		b.Fatalf("open %s: %v", dialect, err)
@@ -122,7 +126,7 @@ func userID(i int) string { return fmt.Sprintf("user-%07d", i) }
 // the first time.
 func benchFixture(b *testing.B, dialect string, n int) *fixture {
 	b.Helper()
-	if n > 100_000 && (testing.Short() || dialect == "mysql") {
+	if n > 100_000 && (testing.Short() || dialect == "mysql" || dialect == "galera") {
 		b.Skip("1M members: SQLite and PostgreSQL only, not under -short")
 	}
 	st := benchStore(b, dialect)

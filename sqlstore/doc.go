@@ -61,11 +61,14 @@
 // Transactions ride in the context (Transact); store methods called with
 // that context join them, and a nested Transact joins the outer one.
 // Mutations of one organization are serialized: on PostgreSQL and MySQL by
-// reading the organization's row FOR UPDATE (LockOrganization); on SQLite
-// every write transaction begins IMMEDIATE, behind a busy timeout, and the
-// writers of one process take turns before it. Serialization failures,
-// deadlocks, lock timeouts and a busy SQLite database (SQLSTATE 40001 and
-// 40P01, MySQL 1213 and 1205, SQLITE_BUSY) run the whole transaction again
+// writing the organization's row, a version bump that locks it
+// (LockOrganization), which a Galera cluster's certification and the
+// serializable validation of CockroachDB and YugabyteDB see as well; on
+// SQLite every write transaction begins IMMEDIATE, behind a busy timeout,
+// and the writers of one process take turns before it. Serialization
+// failures, deadlocks, lock timeouts, failed certifications and a busy
+// SQLite database (SQLSTATE 40001 and 40P01, MySQL 1213 and 1205, Galera
+// 1047, SQLITE_BUSY) run the whole transaction again
 // after a randomized backoff, up to MaxAttempts times; other errors never
 // do. Unique constraints are the last line of defence: one membership per
 // user and organization, one pending invitation per canonical email and

@@ -14,6 +14,6 @@ func init() {
 	sqlstore.Drivers = map[sqlstore.Dialect]sqlstore.Driver{
 		sqlstore.SQLite:   {Open: sqlite.Open, New: sqlite.New},
 		sqlstore.Postgres: {Open: postgres.Open, New: postgres.New},
-		sqlstore.MySQL:    {Open: mysql.Open, New: mysql.New},
+		sqlstore.MySQL:    {Open: mysql.Open, New: mysql.New, OpenNodes: mysql.OpenNodes},
 	}
 }

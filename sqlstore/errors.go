@@ -136,6 +136,12 @@ func (d Dialect) classify(code string) errClass {
 		case "1216", "1452":
 			return classForeignKey
 		case "1205", "1213":
+			// 1213 is also how a Galera cluster reports a transaction
+			// that failed certification or was aborted for one that won.
+			return classRetry
+		case "1047":
+			// Galera: the node is not ready for queries (it left the
+			// primary component or is still joining).
 			return classRetry
 		case "1300", "1366":
 			return classBadText
@@ -152,7 +158,13 @@ type dbError struct {
 	op    string
 	code  string
 	retry bool
-	err   error
+	// inTx marks an error raised inside a transaction, which Transact
+	// runs again: it is no ErrConflict to the code inside the transaction,
+	// which could take it for a domain outcome (a link used up, a
+	// duplicate). On a Galera node any statement can fail so, when another
+	// node commits a conflicting transaction first.
+	inTx bool
+	err  error
 }
 
 func (e *dbError) Error() string {
@@ -169,8 +181,11 @@ func (e *dbError) Error() string {
 func (e *dbError) Unwrap() error { return e.err }
 
 // Is makes a retryable failure that reached the caller an ErrConflict: the
-// operation lost a race with another transaction.
-func (e *dbError) Is(target error) bool { return e.retry && target == storage.ErrConflict }
+// operation lost a race with another transaction. Inside a transaction it
+// is not one: the transaction runs again.
+func (e *dbError) Is(target error) bool {
+	return e.retry && !e.inTx && target == storage.ErrConflict
+}
 
 // translate maps an error from the database to the library's errors: no
 // rows is ErrNotFound, a unique violation ErrConflict, a missing referenced
@@ -198,7 +213,7 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 	case classForeignKey:
 		return fmt.Errorf("sqlstore: %s: %w", op, storage.ErrNotFound)
 	case classRetry:
-		return &dbError{op: op, code: code, retry: true, err: err}
+		return &dbError{op: op, code: code, retry: true, inTx: s.InTransaction(ctx), err: err}
 	case classBadText:
 		return fmt.Errorf("sqlstore: %s: %w: text is not valid UTF-8", op, membership.ErrInvalidInput)
 	}

@@ -50,11 +50,16 @@ func (s *Store) OrganizationBySlug(ctx context.Context, slug string) (membership
 }
 
 // LockOrganization returns the organization with id and, inside a
-// transaction, serializes it: on PostgreSQL and MySQL it reads the row FOR
-// UPDATE, so a second transaction locking it waits until the first ends; on
-// SQLite the transaction already holds the database's write lock. It
-// returns ErrNotFound when the organization does not exist.
+// transaction, serializes it: it writes the organization's row (see
+// orglock.go), so a second transaction locking it waits until the first
+// ends on PostgreSQL and MySQL, and fails and runs again on an engine that
+// finds conflicts by the rows written (a Galera cluster); on SQLite the
+// transaction already holds the database's write lock. It returns
+// ErrNotFound when the organization does not exist.
 func (s *Store) LockOrganization(ctx context.Context, id uuid.UUID) (membership.Organization, error) {
+	if s.InTransaction(ctx) && !s.d.beginImmediate() {
+		return s.lockOrgRow(ctx, id)
+	}
 	o, err := reread(ctx, s, func(c querier) (membership.Organization, error) {
 		return s.scanOrg(ctx, "lock organization", c.QueryRowContext(ctx, s.q.lockOrg, id))
 	})

@@ -40,6 +40,8 @@ type Store struct {
 	q  queries
 	iq invitationQueries
 	kq apiKeyQueries
+	// bumpOrg serializes an organization by writing its row (orglock.go).
+	bumpOrg string
 
 	// check is CheckAccess's statement, prepared on first use: a
 	// permission check runs on every request, and a prepared statement
@@ -117,6 +119,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Store, error) {
 	s.q = buildQueries(s)
 	s.iq = buildInvitationQueries(s)
 	s.kq = buildAPIKeyQueries(s)
+	s.bumpOrg = s.orgLockQuery()
 	return s, nil
 }
 

@@ -32,6 +32,8 @@ func TestMain(m *testing.M) {
 type Driver struct {
 	Open func(ctx context.Context, dsn string, opts ...Option) (*Store, error)
 	New  func(db *sql.DB, opts ...Option) (*Store, error)
+	// OpenNodes opens one store over several nodes (MySQL only).
+	OpenNodes func(ctx context.Context, dsns []string, opts ...Option) (*Store, error)
 }
 
 // Drivers are the driver packages by dialect, set by drivers_test.go.

@@ -39,7 +39,8 @@ type txn struct {
 //
 // When the database reports a serialization failure, deadlock, lock timeout
 // or busy database (SQLSTATE 40001 or 40P01, MySQL 1213 or 1205,
-// SQLITE_BUSY), the whole transaction runs again after a short randomized
+// SQLITE_BUSY), or a Galera node that failed certification (1213) or is not
+// ready (1047), the whole transaction runs again after a short randomized
 // backoff, up to MaxAttempts times; the error then wraps storage.ErrConflict.
 // Other errors are never retried. fn must therefore have no effect outside
 // the store.

@@ -10,8 +10,10 @@
 // Besides the connection, the package hands the store its driver's error
 // numbers (sqlstore.ErrorCodes), which the MySQL driver exposes only as a
 // field of its own error type: with them the store retries deadlocks and
-// lock timeouts (1213, 1205) and reports duplicates (1062) as
-// storage.ErrConflict. Hosts that open their own *sql.DB use New, not
+// lock timeouts (1213, 1205; on a Galera cluster also failed certifications,
+// 1213, and a node not ready, 1047) and reports duplicates (1062) as
+// storage.ErrConflict. OpenNodes and Nodes give one store a pool over
+// several nodes of a cluster. Hosts that open their own *sql.DB use New, not
 // sqlstore.New, for the same reason.
 package mysql
 

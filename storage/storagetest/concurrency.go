@@ -29,7 +29,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			f.add(t, "second", roles.OrgOwner)
 			pair := [2][2]string{{f.owner, "second"}, {"second", f.owner}}
 			errs := race(2, func(i int) error {
-				_, err := f.svc.ChangeRole(f.ctx, pair[i][0], f.org.ID, pair[i][1], roles.OrgAdmin)
+				_, err := f.on(i).ChangeRole(f.ctx, pair[i][0], f.org.ID, pair[i][1], roles.OrgAdmin)
 				return err
 			})
 			ok, _, other := tally(errs, membership.ErrForbidden, membership.ErrLastOwner)
@@ -50,7 +50,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			f.add(t, "second", roles.OrgOwner)
 			pair := [2][2]string{{f.owner, "second"}, {"second", f.owner}}
 			errs := race(2, func(i int) error {
-				_, err := f.svc.Deactivate(f.ctx, pair[i][0], f.org.ID, pair[i][1])
+				_, err := f.on(i).Deactivate(f.ctx, pair[i][0], f.org.ID, pair[i][1])
 				return err
 			})
 			ok, _, other := tally(errs, membership.ErrForbidden, membership.ErrLastOwner)
@@ -76,7 +76,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			f := newFixture(t, newStore, onStore(st))
 			f.add(t, "second", roles.OrgOwner)
 			users := []string{f.owner, "second"}
-			errs := race(2, func(i int) error { return f.svc.Leave(f.ctx, users[i], f.org.ID) })
+			errs := race(2, func(i int) error { return f.on(i).Leave(f.ctx, users[i], f.org.ID) })
 			ok, per, other := tally(errs, membership.ErrLastOwner)
 			if ok != 1 || per[0] != 1 || other != nil {
 				t.Fatalf("round %d: errors %v, want one success and one ErrLastOwner", round, errs)
@@ -105,7 +105,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 						changes = append(changes, membership.RoleChange{UserID: u, Role: roles.OrgAdmin})
 					}
 				}
-				_, err := f.svc.ChangeRoles(f.ctx, owners[i], f.org.ID, changes)
+				_, err := f.on(i).ChangeRoles(f.ctx, owners[i], f.org.ID, changes)
 				return err
 			})
 			ok, _, other := tally(errs, membership.ErrForbidden, membership.ErrLastOwner)
@@ -148,7 +148,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 					// Each caller names the users in its own order.
 					changes = append(changes, membership.RoleChange{UserID: users[(k+i)%len(users)], Role: role})
 				}
-				_, err := f.svc.ChangeRoles(f.ctx, f.owner, f.org.ID, changes)
+				_, err := f.on(i).ChangeRoles(f.ctx, f.owner, f.org.ID, changes)
 				return err
 			})
 			for i, err := range errs {
@@ -172,7 +172,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			f := newFixture(t, newStore, onStore(st))
 			w := f.workspace(t, "W")
 			f.add(t, "alice", roles.OrgMember, ws{w.ID, roles.WorkspaceViewer})
-			errs := race(goroutines, func(int) error { return f.svc.RemoveMember(f.ctx, f.owner, f.org.ID, "alice") })
+			errs := race(goroutines, func(i int) error { return f.on(i).RemoveMember(f.ctx, f.owner, f.org.ID, "alice") })
 			ok, per, other := tally(errs, membership.ErrNotFound)
 			if ok != 1 || per[0] != goroutines-1 || other != nil {
 				t.Fatalf("round %d: %d succeeded (want 1), errors %v", round, ok, errs)
@@ -197,7 +197,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 		for round := range rounds {
 			f := newFixture(t, newStore, onStore(st))
 			errs := race(goroutines, func(i int) error {
-				_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "alice", Email: email("alice"), Name: fmt.Sprint(i)})
+				_, err := f.on(i).AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "alice", Email: email("alice"), Name: fmt.Sprint(i)})
 				return err
 			})
 			ok, per, other := tally(errs, membership.ErrConflict)
@@ -218,7 +218,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			free := 4 - f.count(t, membership.MemberFilter{})
 			errs := race(goroutines, func(i int) error {
 				u := fmt.Sprintf("u%02d", i)
-				_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u)})
+				_, err := f.on(i).AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u)})
 				return err
 			})
 			ok, per, other := tally(errs, membership.ErrSeatLimit)
@@ -254,10 +254,10 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 				if i%2 == 1 {
 					// Some race by adding a licensed member instead.
 					u := fmt.Sprintf("new%02d", i)
-					_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u), Licensed: true})
+					_, err := f.on(i).AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u), Licensed: true})
 					return err
 				}
-				_, err := f.svc.AssignLicence(f.ctx, f.owner, f.org.ID, users[i])
+				_, err := f.on(i).AssignLicence(f.ctx, f.owner, f.org.ID, users[i])
 				return err
 			})
 			ok, per, other := tally(errs, membership.ErrSeatLimit)
@@ -273,8 +273,8 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("ConcurrentWorkspacesWithOneNameSucceedOnce", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, newStore)
-		errs := race(goroutines, func(int) error {
-			_, err := f.svc.CreateWorkspace(f.ctx, f.owner, f.org.ID, "Same")
+		errs := race(goroutines, func(i int) error {
+			_, err := f.on(i).CreateWorkspace(f.ctx, f.owner, f.org.ID, "Same")
 			return err
 		})
 		ok, per, other := tally(errs, membership.ErrConflict)
@@ -291,12 +291,12 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 		var stop atomic.Bool
 		var wg sync.WaitGroup
 		var denied, checks atomic.Int64
-		for range 4 {
+		for k := range 4 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for !stop.Load() {
-					ok, err := f.svc.Can(f.ctx, f.org.ID, "alice", w.ID, roles.PermView)
+					ok, err := f.on(k).Can(f.ctx, f.org.ID, "alice", w.ID, roles.PermView)
 					if err != nil {
 						t.Errorf("Can during changes: %v", err)
 						return
@@ -352,7 +352,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 		errs := race(len(fixtures)*4, func(i int) error {
 			f := fixtures[i%len(fixtures)]
 			u := fmt.Sprintf("u%02d", i)
-			_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u)})
+			_, err := f.on(i).AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u)})
 			return err
 		})
 		for _, err := range errs {

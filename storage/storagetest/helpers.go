@@ -127,6 +127,7 @@ type fixture struct {
 	clk   *clock
 	disp  *recorder
 	svc   *membership.Service
+	svcs  []*membership.Service // one per racing handle of st (multi.go)
 	org   membership.Organization
 	owner string
 }
@@ -183,6 +184,7 @@ func newFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...option)
 		})
 	}
 	f.svc = newMembership(t, f.st, o)
+	f.svcs = peerServices(t, f.st, f.svc, o)
 	slug := uniq("org")
 	org, err := f.svc.CreateOrganization(f.ctx, f.owner, membership.NewOrganization{
 		Name: "Org " + slug, Slug: slug, Settings: cfg.settings,

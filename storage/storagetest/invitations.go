@@ -57,7 +57,8 @@ type ivFixture struct {
 	*fixture
 	ist  invite.Store
 	iv   *invite.Service
-	mail *mailbox // set by withMailer
+	ivs  []*invite.Service // one per racing handle of st (multi.go)
+	mail *mailbox          // set by withMailer
 }
 
 type ivConfig struct {
@@ -113,6 +114,7 @@ func newInviteFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...i
 		cfg.opts.Mailer = f.mail
 	}
 	f.iv = newInvite(t, f.ist, f.svc, cfg.opts)
+	f.ivs = peerInviteServices(t, f, cfg.opts)
 	return f
 }
 

@@ -29,7 +29,7 @@ func testInviteConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 				if i%2 == 1 {
 					user = fmt.Sprintf("ann-%d", i)
 				}
-				_, err := f.iv.Accept(f.ctx, tok, verified(user, "ann@example.com"))
+				_, err := f.ivOn(i).Accept(f.ctx, tok, verified(user, "ann@example.com"))
 				return err
 			})
 			ok, per, other := tally(errs, invite.ErrAlreadyUsed)
@@ -53,10 +53,10 @@ func testInviteConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			inv, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
 			errs := race(2, func(i int) error {
 				if i == 0 {
-					_, err := f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com"))
+					_, err := f.ivOn(i).Accept(f.ctx, tok, verified("ann", "ann@example.com"))
 					return err
 				}
-				return f.iv.Revoke(f.ctx, f.owner, f.org.ID, inv.ID)
+				return f.ivOn(i).Revoke(f.ctx, f.owner, f.org.ID, inv.ID)
 			})
 			status := f.stored(t, inv.ID).Status
 			member := f.isMember(t, "ann")
@@ -85,7 +85,7 @@ func testInviteConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			results := make([]invite.Result, racers)
 			errs := race(racers, func(i int) error {
 				var err error
-				results[i], err = f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: fmt.Sprintf("ANN@example.com, x%d@example.com", i)})
+				results[i], err = f.ivOn(i).Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: fmt.Sprintf("ANN@example.com, x%d@example.com", i)})
 				return err
 			})
 			ok, _, other := tally(errs)
@@ -129,7 +129,7 @@ func testInviteConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 		for round := range rounds {
 			f := newInviteFixture(t, newStore, ivOn(st), ivSettings(membership.Settings{Seats: 4})) // the owner + 3
 			errs := race(racers, func(i int) error {
-				_, err := f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: fmt.Sprintf("u%d@example.com", i)})
+				_, err := f.ivOn(i).Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: fmt.Sprintf("u%d@example.com", i)})
 				return err
 			})
 			ok, per, other := tally(errs, invite.ErrSeatLimit)
@@ -148,7 +148,7 @@ func testInviteConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 		st := newStore(t)
 		f := newInviteFixture(t, newStore, ivOn(st), ivSettings(membership.Settings{InvitesPerDay: 5}))
 		errs := race(racers, func(i int) error {
-			_, err := f.iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: fmt.Sprintf("q%d@example.com", i)})
+			_, err := f.ivOn(i).Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: fmt.Sprintf("q%d@example.com", i)})
 			return err
 		})
 		ok, per, other := tally(errs, invite.ErrRateLimited)
@@ -167,7 +167,7 @@ func testLinkConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			f := newInviteFixture(t, newStore, ivOn(st))
 			l, tok := f.link(t, invite.NewLink{MaxUses: 5})
 			errs := race(racers, func(i int) error {
-				_, err := f.iv.Join(f.ctx, tok, verified(fmt.Sprintf("u%d", i), fmt.Sprintf("u%d@example.com", i)))
+				_, err := f.ivOn(i).Join(f.ctx, tok, verified(fmt.Sprintf("u%d", i), fmt.Sprintf("u%d@example.com", i)))
 				return err
 			})
 			ok, per, other := tally(errs, invite.ErrUsedUp)
@@ -191,7 +191,7 @@ func testLinkConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			f.inviteOne(t, "held@example.com", roles.OrgMember) // holds a seat
 			_, tok := f.link(t, invite.NewLink{})
 			errs := race(racers, func(i int) error {
-				_, err := f.iv.Join(f.ctx, tok, verified(fmt.Sprintf("u%d", i), fmt.Sprintf("u%d@example.com", i)))
+				_, err := f.ivOn(i).Join(f.ctx, tok, verified(fmt.Sprintf("u%d", i), fmt.Sprintf("u%d@example.com", i)))
 				return err
 			})
 			ok, per, other := tally(errs, invite.ErrSeatLimit)
@@ -212,9 +212,9 @@ func testLinkConcurrency(t *testing.T, newStore func(t *testing.T) Store) {
 			l, tok := f.link(t, invite.NewLink{})
 			errs := race(racers, func(i int) error {
 				if i == 0 {
-					return f.iv.RevokeLink(f.ctx, f.owner, f.org.ID, l.ID)
+					return f.ivOn(i).RevokeLink(f.ctx, f.owner, f.org.ID, l.ID)
 				}
-				_, err := f.iv.Join(f.ctx, tok, verified(fmt.Sprintf("u%d", i), fmt.Sprintf("u%d@example.com", i)))
+				_, err := f.ivOn(i).Join(f.ctx, tok, verified(fmt.Sprintf("u%d", i), fmt.Sprintf("u%d@example.com", i)))
 				return err
 			})
 			if errs[0] != nil {

@@ -133,9 +133,9 @@ func testOutbox(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(st.Enqueue(ctx, msgs...))
 		var mu sync.Mutex
 		seen := make(map[uuid.UUID]int)
-		errs := race(8, func(int) error {
+		errs := race(8, func(i int) error {
 			for {
-				got, err := st.Claim(ctx, ch, start.Add(time.Minute), time.Hour, 3)
+				got, err := handle(st, i).Claim(ctx, ch, start.Add(time.Minute), time.Hour, 3)
 				if err != nil {
 					return err
 				}

@@ -130,14 +130,14 @@ func testSeats(t *testing.T, newStore func(t *testing.T) Store) {
 			errs := race(adders+2, func(i int) error {
 				switch i {
 				case 0:
-					_, err := f.iv.Accept(f.ctx, annTok, verified("ann", "ann@example.com"))
+					_, err := f.ivOn(i).Accept(f.ctx, annTok, verified("ann", "ann@example.com"))
 					return err
 				case 1:
-					_, err := f.iv.Accept(f.ctx, bobTok, verified("bob", "bob@example.com"))
+					_, err := f.ivOn(i).Accept(f.ctx, bobTok, verified("bob", "bob@example.com"))
 					return err
 				}
 				u := fmt.Sprintf("u%d", i)
-				_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u)})
+				_, err := f.on(i).AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: u, Email: email(u)})
 				return err
 			})
 			if errs[0] != nil || errs[1] != nil {

@@ -215,7 +215,8 @@ func testTransactions(t *testing.T, newStore func(t *testing.T) Store) {
 		// Each transaction reads a counter under the lock and writes it back
 		// plus one; lost updates would show as a smaller final count.
 		const n = 16
-		errs := race(n, func(int) error {
+		errs := race(n, func(i int) error {
+			st := handle(st, i)
 			return st.Transact(ctx, func(ctx context.Context) error {
 				cur, err := st.LockOrganization(ctx, o.ID)
 				if err != nil {
