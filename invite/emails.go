@@ -52,7 +52,8 @@ func checkEntry(s string) error { return ident.CheckEntry(s) }
 func checkDomain(domain string) (string, error) { return ident.Domain(domain) }
 
 // SplitEmails splits a typed list of addresses on commas, semicolons,
-// whitespace and newlines, keeping "Name <addr>", quoted names and
+// whitespace and line breaks (which always end an entry: a name never
+// spans lines), keeping "Name <addr>", quoted names and
 // "addr (comment)" whole, and returns the non-empty entries, trimmed. It
 // does not check them. It takes time linear in the length of list.
 func SplitEmails(list string) []string { return ident.Split(list, 0) }

@@ -117,6 +117,10 @@ func TestSplitEmails(t *testing.T) {
 		{"ann@x.com <ann@x.com>", []string{"ann@x.com", "<ann@x.com>"}},
 		{"Bob, ann@x.com", []string{"Bob", "ann@x.com"}},
 		{`"unterminated, ann@x.com`, []string{`"unterminated, ann@x.com`}},
+		// A line break ends an entry even where a name could go on.
+		{"dan@acme,com\nok@acme.com", []string{"dan@acme", "com", "ok@acme.com"}},
+		{"Bob\nSmith <bob@x.com>", []string{"Bob", "Smith <bob@x.com>"}},
+		{"Bob Smith\r\n<bob@x.com>", []string{"Bob Smith", "<bob@x.com>"}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			require.Equal(t, tc.want, invite.SplitEmails(tc.in))

@@ -206,6 +206,15 @@ func (s *Service) url(tok string) string {
 	return s.base + "/" + tok
 }
 
+// BatchLimit is the most addresses one invitation request takes
+// (Options.BatchLimit, or its default), for a dialog to show.
+func (s *Service) BatchLimit() int {
+	if s == nil {
+		return 0
+	}
+	return s.opts.BatchLimit
+}
+
 // ready reports why s cannot serve a call, before anything is read or
 // written: a Service not made by New (ErrInvalidOptions), or a nil context (ErrInvalidInput). Every exported
 // method that takes a context calls it first.

@@ -130,3 +130,11 @@ func TestAMailerErrorIsRetriedNotReturned(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n) // not due yet: backoff
 }
+
+func TestBatchLimitIsTheOptionOrItsDefault(t *testing.T) {
+	_, _, iv, _ := newServices(t, invite.Options{})
+	require.Equal(t, invite.DefaultBatchLimit, iv.BatchLimit())
+	_, _, iv, _ = newServices(t, invite.Options{BatchLimit: 25})
+	require.Equal(t, 25, iv.BatchLimit())
+	require.Zero(t, (*invite.Service)(nil).BatchLimit())
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/rosterhttp"
 	"github.com/stretchr/testify/require"
@@ -92,6 +93,13 @@ func TestBatchReportsEachAddress(t *testing.T) {
 	require.NotEmpty(t, res.Results[0].URL)
 	require.Equal(t, "already_member", string(res.Results[1].Outcome))
 	require.Equal(t, "reinvited", string(res.Results[2].Outcome))
+}
+
+func TestTheBatchLimitIsTheInviteServices(t *testing.T) {
+	f := newFixtureOn(t, nil, func(o *invite.Options) { o.BatchLimit = 3 })
+	w := f.call(t, "ann", "POST", "/roster/api/orgs/{acme}/invitations", `{"emails":"dan@acme.com"}`)
+	require.Equal(t, 201, w.Code, w.Body.String())
+	require.Equal(t, 3, decode[rosterhttp.InviteResultJSON](t, w).BatchLimit)
 }
 
 func TestMyOrganizationsCarryMyRole(t *testing.T) {

@@ -44,8 +44,7 @@ type Options struct {
 	// Logger receives request failures (never a token); nil discards them.
 	Logger *slog.Logger
 	// BatchLimit is the Invite dialog's batch limit, shown beside the
-	// list: set it to invite.Options.BatchLimit; 0 means
-	// invite.DefaultBatchLimit.
+	// list; 0 means the invite Service's (Invites.BatchLimit()).
 	BatchLimit int
 	// SecureCookies marks the accept page's cookie Secure even on requests
 	// that reached the handler without TLS: set it when TLS ends at a
@@ -139,7 +138,7 @@ func New(o Options) (*Handler, error) {
 	h.secure = o.SecureCookies
 	h.batchLimit = o.BatchLimit
 	if h.batchLimit == 0 {
-		h.batchLimit = invite.DefaultBatchLimit
+		h.batchLimit = o.Invites.BatchLimit()
 	}
 	if h.batchLimit < 0 || h.batchLimit > invite.MaxBatchLimit {
 		return nil, bad("BatchLimit %d is not between 1 and %d", o.BatchLimit, invite.MaxBatchLimit)

@@ -81,7 +81,10 @@ func split(list string, n int) ([]string, int) {
 			inAngle = true
 		case r == '@':
 			hasAt = true
-		case r == ',' || r == ';':
+		case r == ',' || r == ';' || r == '\n' || r == '\r':
+			// A line break always ends an entry: a name never spans lines,
+			// so "ann@x,com" on one line and "bob@y.com" on the next stay
+			// two bad and good entries, not one.
 			flush(i)
 			start = i + 1
 		case unicode.IsSpace(r):
