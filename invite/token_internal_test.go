@@ -5,12 +5,18 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
-	"hash/crc32"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+)
+
+// A token's body and checksum lengths, and its digits.
+const (
+	bodyLen = 43
+	sumLen  = 6
+	base62  = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
 
 // zeros is a reader of zero bytes: a deterministic token source.
@@ -30,7 +36,7 @@ func TestNewTokenHasItsShape(t *testing.T) {
 		prefix := map[TokenKind]string{KindInvitation: PrefixInvitation, KindLink: PrefixLink}[kind]
 		require.True(t, strings.HasPrefix(tok, prefix))
 		for _, c := range []byte(tok[len(prefix):]) {
-			require.True(t, isBase62(c), "character %q", c)
+			require.True(t, strings.IndexByte(base62, c) >= 0, "character %q", c)
 		}
 		p, err := ParseToken(tok)
 		require.NoError(t, err)
@@ -46,7 +52,7 @@ func TestNewTokenUsesTheInjectedReader(t *testing.T) {
 	b, err := newToken(zeros{}, KindInvitation)
 	require.NoError(t, err)
 	require.Equal(t, a, b)
-	require.Equal(t, PrefixInvitation+strings.Repeat("0", tokenBodyLen), a[:TokenLen-tokenSumLen])
+	require.Equal(t, PrefixInvitation+strings.Repeat("0", bodyLen), a[:TokenLen-sumLen])
 
 	_, err = newToken(failing{}, KindLink)
 	require.Error(t, err)
@@ -62,22 +68,6 @@ func TestTokensDiffer(t *testing.T) {
 		require.False(t, seen[tok])
 		seen[tok] = true
 	}
-}
-
-func TestEncodeBodyIsBase62OfTheNumber(t *testing.T) {
-	var raw [32]byte
-	raw[31] = 61
-	dst := make([]byte, tokenBodyLen)
-	encodeBody(dst, raw)
-	require.Equal(t, strings.Repeat("0", tokenBodyLen-1)+"z", string(dst))
-	raw[31] = 62
-	encodeBody(dst, raw)
-	require.Equal(t, strings.Repeat("0", tokenBodyLen-2)+"10", string(dst))
-	for i := range raw {
-		raw[i] = 0xff
-	}
-	encodeBody(dst, raw) // 2^256-1 still fits in 43 digits
-	require.NotEqual(t, byte('0'), dst[0])
 }
 
 func TestParseTokenRejects(t *testing.T) {
@@ -214,12 +204,6 @@ func TestKeyringRejectsBadKeys(t *testing.T) {
 			require.ErrorIs(t, err, ErrInvalidOptions)
 			require.NotContains(t, err.Error(), string(good))
 		})
-	}
-}
-
-func TestChecksumIsCRC32(t *testing.T) {
-	for _, s := range []string{"", "a", PrefixInvitation + strings.Repeat("z", tokenBodyLen)} {
-		require.Equal(t, crc32.ChecksumIEEE([]byte(s)), checksum([]byte(s)))
 	}
 }
 
