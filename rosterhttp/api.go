@@ -174,6 +174,7 @@ func (h *Handler) routeAPI() {
 	h.routeWorkspaces()
 	h.routeMembers()
 	h.routeInvitations()
+	h.routeMine()
 	h.routeLinks()
 	h.routeAudit()
 	h.mux.HandleFunc(h.prefix+"/api/", func(w http.ResponseWriter, r *http.Request) {
