@@ -93,8 +93,16 @@ type burstOp struct {
 // nothing is half-written (each member has exactly its accepted
 // invitation and audit event), the organization keeps one owner, and the
 // killed node rejoins and serves again.
+// failoverAttempts is how many times a transaction runs on a cluster that
+// loses a node: with the store's backoff (up to 250 ms a pause) about ten
+// seconds, twice the time the cluster takes to evict a dead node.
+const failoverAttempts = 50
+
 func TestGaleraNodeDiesMidBurst(t *testing.T) {
-	reader, sts := openGalera(t)
+	// Until the cluster evicts the dead node (evs.suspect_timeout, 5 s by
+	// default), the others may refuse commits (1213, 1047): a host on a
+	// cluster gives its stores enough attempts to span that, as here.
+	reader, sts := openGalera(t, MaxAttempts(failoverAttempts))
 	// The driver logs each connection the killed node drops.
 	if err := mysql.SetLogger(log.New(io.Discard, "", 0)); err != nil {
 		t.Fatal(err)
@@ -111,7 +119,7 @@ func TestGaleraNodeDiesMidBurst(t *testing.T) {
 	// A pool over every node, the victim first.
 	dsns := galeraDSNs(t)
 	order := append([]string{dsns[victim]}, dsns[:victim]...)
-	pool, err := Drivers[MySQL].OpenNodes(ctx, order, TablePrefix(sts[0].prefix), SkipMigrate())
+	pool, err := Drivers[MySQL].OpenNodes(ctx, order, TablePrefix(sts[0].prefix), SkipMigrate(), MaxAttempts(failoverAttempts))
 	if err != nil {
 		t.Fatalf("OpenNodes: %v", err)
 	}
