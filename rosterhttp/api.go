@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -23,6 +24,9 @@ type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	user User
+	// The route's {org}, {ws} and {id} path values, parsed before the
+	// handler runs (uuid.Nil where the route has none).
+	org, ws, item uuid.UUID
 }
 
 // apiFunc serves one API route: it returns the status and body of a
@@ -49,7 +53,12 @@ func (h *Handler) api(pattern string, fn apiFunc) {
 			writeProblem(w, problem(http.StatusUnauthorized, CodeUnauthenticated, "sign in first"))
 			return
 		}
-		status, body, err := fn(&call{w: w, r: r, user: u})
+		c := &call{w: w, r: r, user: u}
+		if err := c.pathIDs(path); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		status, body, err := fn(c)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -82,6 +91,24 @@ func setAPIHeaders(w http.ResponseWriter) {
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
+}
+
+// pathIDs parses the {org}, {ws} and {id} values of the route path.
+func (c *call) pathIDs(path string) error {
+	for _, v := range []struct {
+		name string
+		dst  *uuid.UUID
+	}{{"org", &c.org}, {"ws", &c.ws}, {"id", &c.item}} {
+		if !strings.Contains(path, "{"+v.name+"}") {
+			continue
+		}
+		id, err := c.id(v.name)
+		if err != nil {
+			return err
+		}
+		*v.dst = id
+	}
+	return nil
 }
 
 // id parses the path value name as a UUID.

@@ -9,10 +9,7 @@ import (
 func (h *Handler) routeAudit() {
 	// ?actor=&action=&target= narrow the list; after and limit page it.
 	h.api("GET /orgs/{org}/audit", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		p, err := c.page()
 		if err != nil {
 			return 0, nil, err

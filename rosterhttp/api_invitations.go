@@ -71,22 +71,10 @@ func invitee(u User) invite.Invitee {
 	return invite.Invitee{UserID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, Name: u.Name}
 }
 
-// orgID parses the {org} and {id} path values.
-func (c *call) orgID() (org, id uuid.UUID, err error) {
-	if org, err = c.id("org"); err != nil {
-		return
-	}
-	id, err = c.id("id")
-	return
-}
-
 func (h *Handler) routeInvitations() {
 	// ?status=pending (the default), past or all.
 	h.api("GET /orgs/{org}/invitations", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		p, err := c.page()
 		if err != nil {
 			return 0, nil, err
@@ -113,10 +101,7 @@ func (h *Handler) routeInvitations() {
 		return http.StatusOK, out, nil
 	})
 	h.api("POST /orgs/{org}/invitations", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		var b inviteBody
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
@@ -134,10 +119,7 @@ func (h *Handler) routeInvitations() {
 		return http.StatusCreated, out, nil
 	})
 	h.api("GET /orgs/{org}/invitations/{id}", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		inv, err := h.iv.Invitation(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err
@@ -145,15 +127,13 @@ func (h *Handler) routeInvitations() {
 		return http.StatusOK, h.invitationJSON(inv, h.ms.Clock().Now()), nil
 	})
 	h.api("PATCH /orgs/{org}/invitations/{id}", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		var b invitationUpdateBody
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
 		}
 		u := invite.InvitationUpdate{Role: b.Role}
+		var err error
 		if u.Workspaces, err = workspaceRoles(b.Workspaces); err != nil {
 			return 0, nil, err
 		}
@@ -174,17 +154,11 @@ func (h *Handler) routeInvitations() {
 		return http.StatusOK, h.invitationJSON(inv, h.ms.Clock().Now()), nil
 	})
 	h.api("DELETE /orgs/{org}/invitations/{id}", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		return http.StatusNoContent, nil, h.iv.Revoke(c.r.Context(), c.user.ID, org, id)
 	})
 	h.api("POST /orgs/{org}/invitations/{id}/resend", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		inv, _, err := h.iv.Resend(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err
@@ -193,10 +167,7 @@ func (h *Handler) routeInvitations() {
 	})
 	// Copy invitation URL: POST, since showing it is audited.
 	h.api("POST /orgs/{org}/invitations/{id}/url", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		u, err := h.iv.InvitationURL(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err

@@ -18,10 +18,7 @@ type newLinkBody struct {
 
 func (h *Handler) routeLinks() {
 	h.api("GET /orgs/{org}/links", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		p, err := c.page()
 		if err != nil {
 			return 0, nil, err
@@ -38,15 +35,13 @@ func (h *Handler) routeLinks() {
 		return http.StatusOK, out, nil
 	})
 	h.api("POST /orgs/{org}/links", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		var b newLinkBody
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
 		}
 		nl := invite.NewLink{Role: b.Role, MaxUses: b.MaxUses, AllowedDomains: b.AllowedDomains}
+		var err error
 		if nl.Workspaces, err = workspaceRoles(b.Workspaces); err != nil {
 			return 0, nil, err
 		}
@@ -62,10 +57,7 @@ func (h *Handler) routeLinks() {
 		return http.StatusCreated, j, nil
 	})
 	h.api("GET /orgs/{org}/links/{id}", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		l, err := h.iv.Link(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err
@@ -73,17 +65,11 @@ func (h *Handler) routeLinks() {
 		return http.StatusOK, linkJSON(l, h.ms.Clock().Now()), nil
 	})
 	h.api("DELETE /orgs/{org}/links/{id}", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		return http.StatusNoContent, nil, h.iv.RevokeLink(c.r.Context(), c.user.ID, org, id)
 	})
 	h.api("POST /orgs/{org}/links/{id}/regenerate", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		l, token, err := h.iv.RegenerateLink(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err
@@ -93,10 +79,7 @@ func (h *Handler) routeLinks() {
 		return http.StatusOK, j, nil
 	})
 	h.api("POST /orgs/{org}/links/{id}/url", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		u, err := h.iv.LinkURL(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err

@@ -74,11 +74,7 @@ func memberFilter(c *call) (membership.MemberFilter, error) {
 // memberOp registers a route acting on {org} and {user}.
 func (h *Handler) memberOp(pattern string, fn func(c *call, org uuid.UUID, user string) (int, any, error)) {
 	h.api(pattern, func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
-		return fn(c, org, c.r.PathValue("user"))
+		return fn(c, c.org, c.r.PathValue("user"))
 	})
 }
 
@@ -173,10 +169,7 @@ func (h *Handler) routeMembers() {
 		return http.StatusNoContent, nil, h.ms.RemoveMember(c.r.Context(), c.user.ID, org, user)
 	})
 	h.memberOp("PUT /orgs/{org}/members/{user}/workspaces/{ws}", func(c *call, org uuid.UUID, user string) (int, any, error) {
-		ws, err := c.id("ws")
-		if err != nil {
-			return 0, nil, err
-		}
+		ws := c.ws
 		var b roleBody
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
@@ -188,10 +181,7 @@ func (h *Handler) routeMembers() {
 		return http.StatusOK, AccessJSON{WorkspaceID: a.WorkspaceID, UserID: a.UserID, Role: a.Role}, nil
 	})
 	h.memberOp("DELETE /orgs/{org}/members/{user}/workspaces/{ws}", func(c *call, org uuid.UUID, user string) (int, any, error) {
-		ws, err := c.id("ws")
-		if err != nil {
-			return 0, nil, err
-		}
+		ws := c.ws
 		return http.StatusNoContent, nil, h.ms.RemoveWorkspaceAccess(c.r.Context(), c.user.ID, org, ws, user)
 	})
 	h.memberOp("POST /orgs/{org}/members/bulk-role", func(c *call, org uuid.UUID, _ string) (int, any, error) {

@@ -37,10 +37,7 @@ func (h *Handler) routeMine() {
 		return http.StatusOK, out, nil
 	})
 	h.api("POST /invitations/mine/{org}/{id}/accept", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		a, err := h.iv.AcceptByID(c.r.Context(), org, id, invitee(c.user))
 		if err != nil {
 			return 0, nil, err
@@ -51,10 +48,7 @@ func (h *Handler) routeMine() {
 		}{org, h.memberJSON(a.Member)}, nil
 	})
 	h.api("POST /invitations/mine/{org}/{id}/decline", func(c *call) (int, any, error) {
-		org, id, err := c.orgID()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, id := c.org, c.item
 		return http.StatusNoContent, nil, h.iv.RejectByID(c.r.Context(), org, id, invitee(c.user))
 	})
 }

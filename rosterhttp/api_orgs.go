@@ -56,10 +56,7 @@ func (h *Handler) routeOrganizations() {
 		return http.StatusCreated, j, nil
 	})
 	h.api("GET /orgs/{org}", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		me, err := h.ms.Member(c.r.Context(), c.user.ID, org, c.user.ID)
 		if err != nil {
 			return 0, nil, err
@@ -73,10 +70,7 @@ func (h *Handler) routeOrganizations() {
 		return http.StatusOK, j, nil
 	})
 	h.api("PATCH /orgs/{org}", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		var b updateOrganizationBody
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
@@ -93,18 +87,12 @@ func (h *Handler) routeOrganizations() {
 		return http.StatusOK, orgJSON(o), nil
 	})
 	h.api("DELETE /orgs/{org}", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		return http.StatusNoContent, nil, h.ms.DeleteOrganization(c.r.Context(), c.user.ID, org)
 	})
 	// Seat usage.
 	h.api("GET /orgs/{org}/seats", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		s, err := h.ms.SeatUsage(c.r.Context(), c.user.ID, org)
 		if err != nil {
 			return 0, nil, err
@@ -114,10 +102,7 @@ func (h *Handler) routeOrganizations() {
 	})
 	// "May I do X (in workspace W)?" for the caller.
 	h.api("GET /orgs/{org}/permissions", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		return h.permissions(c, org)
 	})
 }

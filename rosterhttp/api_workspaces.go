@@ -2,29 +2,15 @@ package rosterhttp
 
 import (
 	"net/http"
-
-	"github.com/google/uuid"
 )
 
 type workspaceBody struct {
 	Name string `json:"name"`
 }
 
-// orgWS parses the {org} and {ws} path values.
-func (c *call) orgWS() (org, ws uuid.UUID, err error) {
-	if org, err = c.id("org"); err != nil {
-		return
-	}
-	ws, err = c.id("ws")
-	return
-}
-
 func (h *Handler) routeWorkspaces() {
 	h.api("GET /orgs/{org}/workspaces", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		p, err := c.page()
 		if err != nil {
 			return 0, nil, err
@@ -40,10 +26,7 @@ func (h *Handler) routeWorkspaces() {
 		return http.StatusOK, out, nil
 	})
 	h.api("POST /orgs/{org}/workspaces", func(c *call) (int, any, error) {
-		org, err := c.id("org")
-		if err != nil {
-			return 0, nil, err
-		}
+		org := c.org
 		var b workspaceBody
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
@@ -55,10 +38,7 @@ func (h *Handler) routeWorkspaces() {
 		return http.StatusCreated, workspaceJSON(w), nil
 	})
 	h.api("GET /orgs/{org}/workspaces/{ws}", func(c *call) (int, any, error) {
-		org, ws, err := c.orgWS()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, ws := c.org, c.ws
 		w, err := h.ms.Workspace(c.r.Context(), c.user.ID, org, ws)
 		if err != nil {
 			return 0, nil, err
@@ -66,10 +46,7 @@ func (h *Handler) routeWorkspaces() {
 		return http.StatusOK, workspaceJSON(w), nil
 	})
 	h.api("PATCH /orgs/{org}/workspaces/{ws}", func(c *call) (int, any, error) {
-		org, ws, err := c.orgWS()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, ws := c.org, c.ws
 		var b workspaceBody
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
@@ -81,17 +58,11 @@ func (h *Handler) routeWorkspaces() {
 		return http.StatusOK, workspaceJSON(w), nil
 	})
 	h.api("DELETE /orgs/{org}/workspaces/{ws}", func(c *call) (int, any, error) {
-		org, ws, err := c.orgWS()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, ws := c.org, c.ws
 		return http.StatusNoContent, nil, h.ms.DeleteWorkspace(c.r.Context(), c.user.ID, org, ws)
 	})
 	h.api("GET /orgs/{org}/workspaces/{ws}/members", func(c *call) (int, any, error) {
-		org, ws, err := c.orgWS()
-		if err != nil {
-			return 0, nil, err
-		}
+		org, ws := c.org, c.ws
 		p, err := c.page()
 		if err != nil {
 			return 0, nil, err
