@@ -23,7 +23,7 @@ func (s *Service) Can(ctx context.Context, p Principal, ws uuid.UUID, perm roles
 	if _, err := s.cat.PermissionScope(perm); err != nil {
 		return false, fmt.Errorf("can: %w", err)
 	}
-	ps, err := s.Permissions(ctx, p, ws)
+	ps, err := s.permissions(ctx, p, ws)
 	return ps.Has(perm), err
 }
 
@@ -42,7 +42,7 @@ func (s *Service) CanOrg(ctx context.Context, p Principal, perm roles.Permission
 	} else if scope != roles.ScopeOrg {
 		return false, fmt.Errorf("can org: %w: %s is a workspace permission", ErrInvalidRole, s.cat.PermissionName(perm))
 	}
-	ps, err := s.OrgPermissions(ctx, p)
+	ps, err := s.orgPermissions(ctx, p)
 	return ps.Has(perm), err
 }
 
@@ -53,6 +53,11 @@ func (s *Service) Permissions(ctx context.Context, p Principal, ws uuid.UUID) (r
 	if err := s.ready(ctx); err != nil {
 		return 0, fmt.Errorf("permissions: %w", err)
 	}
+	return s.permissions(ctx, p, ws)
+}
+
+// permissions is Permissions once the Service is known ready.
+func (s *Service) permissions(ctx context.Context, p Principal, ws uuid.UUID) (roles.PermSet, error) {
 	if ws == uuid.Nil {
 		return 0, fmt.Errorf("permissions: %w: zero workspace ID (ask OrgPermissions)", ErrInvalidInput)
 	}
@@ -72,6 +77,11 @@ func (s *Service) OrgPermissions(ctx context.Context, p Principal) (roles.PermSe
 	if err := s.ready(ctx); err != nil {
 		return 0, fmt.Errorf("org permissions: %w", err)
 	}
+	return s.orgPermissions(ctx, p)
+}
+
+// orgPermissions is OrgPermissions once the Service is known ready.
+func (s *Service) orgPermissions(ctx context.Context, p Principal) (roles.PermSet, error) {
 	if !p.valid || p.Scope.Workspace != uuid.Nil {
 		return 0, nil
 	}
