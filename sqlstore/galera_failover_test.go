@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,19 +60,82 @@ func wsrepStatus(ctx context.Context, db *sql.DB, name string) (string, error) {
 	return v, err
 }
 
-// waitRejoined waits until node db is Synced in a cluster of size nodes.
-func waitRejoined(ctx context.Context, db *sql.DB, size int) error {
+// galeraNode is one node of the test cluster as scripts/dbservers started
+// it: the file holding its PID and the script that starts it again.
+type galeraNode struct {
+	n       int // 1-based, for messages
+	pidFile string
+	start   string
+	db      *sql.DB
+}
+
+// restartAttempts is how many times restart starts a node that exits before
+// it is back: a joiner whose state transfer fails (a donor busy, a port
+// taken) stops, and an operator starts it again.
+const restartAttempts = 3
+
+// restart starts node n again and waits until it is Synced in a cluster of
+// size nodes. A start that exits first is logged (logf) with the tail of
+// the node's server log and tried again, up to restartAttempts times.
+func (n galeraNode) restart(ctx context.Context, size int, logf func(string, ...any)) (time.Duration, error) {
+	start := time.Now()
+	var err error
+	for try := 1; try <= restartAttempts; try++ {
+		if err = exec.Command(n.start).Run(); err != nil {
+			return 0, fmt.Errorf("starting node %d: %v", n.n, err)
+		}
+		if err = n.waitSynced(ctx, size); err == nil {
+			return time.Since(start), nil
+		}
+		err = fmt.Errorf("node %d, start %d of %d: %v; its log ends:\n%s", n.n, try, restartAttempts, err, n.logTail(30))
+		if ctx.Err() != nil || n.running() || try == restartAttempts {
+			break // timed out while running: starting it again would not help
+		}
+		logf("%v", err)
+	}
+	return 0, err
+}
+
+// running reports whether the process in the node's PID file runs.
+func (n galeraNode) running() bool {
+	b, err := os.ReadFile(n.pidFile)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	return err == nil && pid > 0 && alive(pid)
+}
+
+// logTail returns the last lines of the node's server log (beside its PID
+// file).
+func (n galeraNode) logTail(lines int) string {
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(n.pidFile), "server.log"))
+	if err != nil {
+		return err.Error()
+	}
+	l := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(l[max(0, len(l)-lines):], "\n")
+}
+
+// waitSynced waits until the node is Synced in a cluster of size nodes, or
+// its process exits, for at most three minutes.
+func (n galeraNode) waitSynced(ctx context.Context, size int) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
-	for {
-		state, err1 := wsrepStatus(ctx, db, "wsrep_local_state_comment")
-		n, err2 := wsrepStatus(ctx, db, "wsrep_cluster_size")
-		if err1 == nil && err2 == nil && state == "Synced" && n == strconv.Itoa(size) {
+	for polls := 0; ; polls++ {
+		state, err1 := wsrepStatus(ctx, n.db, "wsrep_local_state_comment")
+		cluster, err2 := wsrepStatus(ctx, n.db, "wsrep_cluster_size")
+		if err1 == nil && err2 == nil && state == "Synced" && cluster == strconv.Itoa(size) {
 			return nil
+		}
+		// The start script writes the new PID at once; give a server that
+		// fails its start a moment to exit before reading the file.
+		if polls > 10 && !n.running() {
+			return fmt.Errorf("node exited: state %q (%v), cluster size %q (%v)", state, err1, cluster, err2)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("node not back: state %q (%v), cluster size %q (%v)", state, err1, n, err2)
+			return fmt.Errorf("node not back: state %q (%v), cluster size %q (%v)", state, err1, cluster, err2)
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -161,17 +225,14 @@ func TestGaleraNodeDiesMidBurst(t *testing.T) {
 	}
 
 	// Restart the victim when the test ends, whatever happened.
-	victimPID := nodePID(t, pidFiles[victim])
+	node := galeraNode{n: victim + 1, pidFile: pidFiles[victim], start: restarts[victim], db: sts[victim].db}
+	victimPID := nodePID(t, node.pidFile)
 	t.Cleanup(func() {
-		if alive(nodePID(t, pidFiles[victim])) {
+		if node.running() {
 			return
 		}
-		if err := exec.Command(restarts[victim]).Run(); err != nil {
-			t.Errorf("restarting node %d: %v", victim+1, err)
-			return
-		}
-		if err := waitRejoined(context.Background(), sts[victim].db, len(sts)); err != nil {
-			t.Errorf("node %d: %v", victim+1, err)
+		if _, err := node.restart(context.Background(), len(sts), t.Logf); err != nil {
+			t.Error(err)
 		}
 	})
 
@@ -252,14 +313,11 @@ func TestGaleraNodeDiesMidBurst(t *testing.T) {
 	checkWhole(t, reader, org.ID, ops)
 
 	// The killed node rejoins (IST from the others) and serves again.
-	if err := exec.Command(restarts[victim]).Run(); err != nil {
-		t.Fatalf("restarting node %d: %v", victim+1, err)
+	took, err := node.restart(ctx, len(sts), t.Logf)
+	if err != nil {
+		t.Fatal(err)
 	}
-	start := time.Now()
-	if err := waitRejoined(ctx, sts[victim].db, len(sts)); err != nil {
-		t.Fatalf("node %d: %v", victim+1, err)
-	}
-	t.Logf("node %d rejoined in %v", victim+1, time.Since(start).Round(time.Millisecond))
+	t.Logf("node %d rejoined in %v", victim+1, took.Round(time.Millisecond))
 	if _, err := ivs[victim].Invite(ctx, "owner", org.ID, invite.Request{Emails: "back@example.com"}); err != nil {
 		t.Fatalf("Invite through the rejoined node: %v", err)
 	}
