@@ -15,12 +15,21 @@ import (
 // AddMember adds someone to an organization directly, without an
 // invitation: for host provisioning such as SSO just-in-time accounts. The
 // actor needs the manage-members permission and the same authority as for
-// an invitation (see Resolve). It returns ErrConflict when the user is
-// already a member and ErrSeatLimit when no seat or licence is free.
+// an invitation (see Resolve). A pending invitation of the organization
+// to the member's address is revoked in the same transaction (audited as
+// invitation.revoked, reason member.added): the member holds the seat it
+// held. It returns ErrConflict when the user is already a member and
+// ErrSeatLimit when no seat or licence is free.
 func (s *Service) AddMember(ctx context.Context, actor string, org uuid.UUID, nm NewMember) (Member, error) {
 	var out Member
 	err := s.mutateMembers(ctx, actor, org, []string{nm.UserID}, EventMemberAdded, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageMembers); err != nil {
+			return err
+		}
+		// A pending invitation to the same address would hold a second
+		// seat beside the new member, and could still be accepted: it is
+		// revoked first (undone with the rest if the add fails).
+		if err := s.revokeInvitationTo(ctx, op, nm.Email, EventMemberAdded); err != nil {
 			return err
 		}
 		m, err := s.admit(ctx, op, op.Actor, nm)

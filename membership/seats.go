@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/rosterkit/roster/internal/ident"
 )
 
 // Audit actions of what revokeInvitesOf revokes: the values of the invite
@@ -115,13 +117,36 @@ func (s *Service) revokeInvitesOf(ctx context.Context, op *Op, userID, cause str
 	if err != nil {
 		return err
 	}
+	return recordRevoked(ctx, op, revoked, cause)
+}
+
+// revokeInvitationTo revokes, in op's transaction, the pending invitation
+// of op's organization to email, if any, since its invitee becomes a
+// member another way (cause): it would hold a second seat and could be
+// accepted later. It is audited and announced as the invite package would
+// revoke it.
+func (s *Service) revokeInvitationTo(ctx context.Context, op *Op, email, cause string) error {
+	l, ok := s.st.(InvitationLedger)
+	if !ok {
+		return nil
+	}
+	revoked, err := l.RevokeInvitationTo(ctx, op.Org.ID, ident.EmailKey(email), op.Now)
+	if err != nil {
+		return err
+	}
+	return recordRevoked(ctx, op, revoked, cause)
+}
+
+// recordRevoked writes the audit events and host events of invitations
+// and links revoked in op's transaction because of cause.
+func recordRevoked(ctx context.Context, op *Op, revoked []RevokedInvite, cause string) error {
 	for _, r := range revoked {
 		rec := Record{Action: actionInvitationRevoked, Target: r.EmailKey, After: map[string]string{
 			"invitation": r.ID.String(), "email": r.EmailKey, "role": string(r.Role),
-			"invited_by": userID, "status": "revoked", "reason": cause}}
+			"invited_by": r.InvitedBy, "status": "revoked", "reason": cause}}
 		if r.Link {
 			rec = Record{Action: actionLinkRevoked, Target: r.ID.String(), After: map[string]string{
-				"link": r.ID.String(), "role": string(r.Role), "created_by": userID,
+				"link": r.ID.String(), "role": string(r.Role), "created_by": r.InvitedBy,
 				"revoked": strconv.FormatBool(true), "reason": cause}}
 		}
 		if err := op.Record(ctx, rec); err != nil {

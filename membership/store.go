@@ -233,6 +233,14 @@ type InvitationLedger interface {
 	// invitations, then links, each ordered by ID. Revoking nothing (an
 	// organization that does not exist included) is not an error.
 	RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter string, now time.Time) ([]RevokedInvite, error)
+	// RevokeInvitationTo revokes, as of now and as RevokeInvitesBy does,
+	// the invitation of org with Status pending (whatever its expiry) whose
+	// EmailKey is emailKey, and returns it; it returns none when there is
+	// no such invitation (an organization that does not exist included).
+	// The Service calls it when it admits a member by another way than
+	// that invitation, so that the invitation holds no seat beside the
+	// member and cannot be accepted later.
+	RevokeInvitationTo(ctx context.Context, org uuid.UUID, emailKey string, now time.Time) ([]RevokedInvite, error)
 	// InviteSenders returns, each once and in no particular order, the
 	// user IDs that sent an invitation of org with Status pending
 	// (whatever its expiry) or created a link of org that is not revoked:
@@ -251,4 +259,7 @@ type RevokedInvite struct {
 	EmailKey string
 	// Role is the org role it would have given.
 	Role roles.Role
+	// InvitedBy is the user ID that sent the invitation or created the
+	// link.
+	InvitedBy string
 }

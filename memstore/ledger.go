@@ -52,12 +52,7 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 		})
 		sortByID(invs, func(inv *invite.Invitation) uuid.UUID { return inv.ID })
 		for _, old := range invs {
-			inv := cloneInvitation(*old)
-			inv.Status, inv.DecidedAt, inv.UpdatedAt = invite.StatusRevoked, now, now
-			inv.SealedToken, inv.KeyID = nil, ""
-			t.dropPending(o, inv.EmailKey, inv.ID)
-			put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
-			out = append(out, membership.RevokedInvite{ID: inv.ID, EmailKey: inv.EmailKey, Role: inv.Role})
+			out = append(out, t.revokeInvitation(o, old, now))
 		}
 		var links []*invite.Link
 		o.links.Ascend(func(r linkRow) bool {
@@ -71,7 +66,40 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 			l.Revoked, l.RevokedAt, l.UpdatedAt = true, now, now
 			l.SealedToken, l.KeyID = nil, ""
 			put(t, o.links, linkRow{id: l.ID, l: &l})
-			out = append(out, membership.RevokedInvite{ID: l.ID, Link: true, Role: l.Role})
+			out = append(out, membership.RevokedInvite{ID: l.ID, Link: true, Role: l.Role, InvitedBy: l.CreatedBy})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// revokeInvitation revokes pending invitation old of o as of now: it
+// clears its sealed token, keeps its token hash and drops it from the
+// pending indexes.
+func (t *tx) revokeInvitation(o *orgData, old *invite.Invitation, now time.Time) membership.RevokedInvite {
+	inv := cloneInvitation(*old)
+	inv.Status, inv.DecidedAt, inv.UpdatedAt = invite.StatusRevoked, now, now
+	inv.SealedToken, inv.KeyID = nil, ""
+	t.dropPending(o, inv.EmailKey, inv.ID)
+	put(t, o.invitations, invRow{id: inv.ID, inv: &inv})
+	return membership.RevokedInvite{ID: inv.ID, EmailKey: inv.EmailKey, Role: inv.Role, InvitedBy: inv.InvitedBy}
+}
+
+// RevokeInvitationTo revokes, as of now, the pending invitation of org
+// (whatever its expiry) to emailKey, found on the index of pending
+// invitations, and returns it; none when there is none.
+func (s *Store) RevokeInvitationTo(ctx context.Context, org uuid.UUID, emailKey string, now time.Time) ([]membership.RevokedInvite, error) {
+	var out []membership.RevokedInvite
+	err := s.write(ctx, func(t *tx) error {
+		o := t.st.org(org)
+		if o == nil {
+			return nil
+		}
+		if r, ok := o.pending.Get(pendingRow{emailKey: emailKey}); ok {
+			out = append(out, t.revokeInvitation(o, o.invitation(r.id), now))
 		}
 		return nil
 	})

@@ -28,7 +28,7 @@ type invitationQueries struct {
 	insertSend, countSends, countSendsBy, deleteSends                        string
 	deleteOrgInvitations, deleteOrgLinks, deleteOrgSends                     string
 	sentInvitations, revokeSentInvitations, createdLinks, revokeCreatedLinks string
-	countPending, inviteSenders                                              string
+	countPending, inviteSenders, invitationTo, revokeInvitationTo            string
 }
 
 func buildInvitationQueries(s *Store) invitationQueries {
@@ -71,6 +71,10 @@ WHERE org_id = ? AND id = ? AND revoked = ? AND (max_uses = 0 OR uses < max_uses
 WHERE org_id = ? AND status = 'pending' AND invited_by = ? ORDER BY id`,
 		revokeSentInvitations: `UPDATE roster_invitations SET status = ?, sealed_token = NULL, key_id = '', decided_at = ?, updated_at = ?
 WHERE org_id = ? AND status = 'pending' AND invited_by = ?`,
+		invitationTo: `SELECT id, email_key, role, invited_by FROM roster_invitations
+WHERE org_id = ? AND email_key = ? AND status = 'pending'`,
+		revokeInvitationTo: `UPDATE roster_invitations SET status = ?, sealed_token = NULL, key_id = '', decided_at = ?, updated_at = ?
+WHERE org_id = ? AND id = ? AND status = 'pending'`,
 		inviteSenders: `SELECT invited_by FROM roster_invitations WHERE org_id = ? AND status = 'pending'
 UNION SELECT created_by FROM roster_invite_links WHERE org_id = ? AND revoked = ?`,
 		createdLinks: `SELECT id, role FROM roster_invite_links WHERE org_id = ? AND created_by = ? AND revoked = ? ORDER BY id`,
@@ -84,7 +88,7 @@ WHERE org_id = ? AND created_by = ? AND revoked = ?`,
 		&q.insertSend, &q.countSends, &q.countSendsBy, &q.deleteSends,
 		&q.deleteOrgInvitations, &q.deleteOrgLinks, &q.deleteOrgSends,
 		&q.sentInvitations, &q.revokeSentInvitations, &q.createdLinks, &q.revokeCreatedLinks, &q.countPending,
-		&q.inviteSenders,
+		&q.inviteSenders, &q.invitationTo, &q.revokeInvitationTo,
 	} {
 		*p = s.sql(*p)
 	}

@@ -44,10 +44,8 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 		c := s.conn(ctx)
 		invs, err := list(ctx, s, c, op, s.iq.sentInvitations, []any{org, inviter},
 			func(r scanner) (membership.RevokedInvite, error) {
-				var (
-					v    membership.RevokedInvite
-					role string
-				)
+				v := membership.RevokedInvite{InvitedBy: inviter}
+				var role string
 				if err := r.Scan(&v.ID, &v.EmailKey, &role); err != nil {
 					return v, s.translate(ctx, op, err)
 				}
@@ -65,7 +63,7 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 		}
 		links, err := list(ctx, s, c, op, s.iq.createdLinks, []any{org, inviter, false},
 			func(r scanner) (membership.RevokedInvite, error) {
-				v := membership.RevokedInvite{Link: true}
+				v := membership.RevokedInvite{Link: true, InvitedBy: inviter}
 				var role string
 				if err := r.Scan(&v.ID, &role); err != nil {
 					return v, s.translate(ctx, op, err)
@@ -82,6 +80,48 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 			}
 		}
 		out = append(append(out, invs...), links...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RevokeInvitationTo revokes, as of now, the pending invitation of org
+// (whatever its expiry) to emailKey and returns it; none when there is
+// none. In one transaction it reads the invitation on the index of
+// pending invitations and revokes it by ID with the same condition.
+func (s *Store) RevokeInvitationTo(ctx context.Context, org uuid.UUID, emailKey string, now time.Time) ([]membership.RevokedInvite, error) {
+	const op = "revoke invitation to"
+	if !validText(emailKey) {
+		return nil, nil
+	}
+	at := encTime(now)
+	var out []membership.RevokedInvite
+	err := s.Transact(ctx, func(ctx context.Context) error {
+		c := s.conn(ctx)
+		invs, err := list(ctx, s, c, op, s.iq.invitationTo, []any{org, emailKey},
+			func(r scanner) (membership.RevokedInvite, error) {
+				var (
+					v    membership.RevokedInvite
+					role string
+				)
+				if err := r.Scan(&v.ID, &v.EmailKey, &role, &v.InvitedBy); err != nil {
+					return v, s.translate(ctx, op, err)
+				}
+				v.Role = roles.Role(role)
+				return v, nil
+			})
+		if err != nil {
+			return err
+		}
+		for _, v := range invs {
+			if _, err := c.ExecContext(ctx, s.iq.revokeInvitationTo, string(invite.StatusRevoked), at, at, org, v.ID); err != nil {
+				return s.translate(ctx, op, err)
+			}
+		}
+		out = invs
 		return nil
 	})
 	if err != nil {

@@ -36,6 +36,41 @@ func testSeats(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(f.count(t, membership.MemberFilter{}), 2)
 	})
 
+	// AddMember: "A pending invitation of the organization to the
+	// member's address is revoked in the same transaction (audited as
+	// invitation.revoked, reason member.added): the member holds the seat
+	// it held."
+	t.Run("ADirectAddTakesTheSeatOfThePendingInvitationToItsAddress", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newInviteFixture(t, newStore, ivSettings(membership.Settings{Seats: 3})) // the owner takes one
+		inv, tok := f.inviteOne(t, "Ann@Example.com", roles.OrgAdmin)
+		inv2, _ := f.inviteOne(t, "bob@example.com", roles.OrgMember)
+		_, err := f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "ann", Email: "ann@example.COM"})
+		is.NoErr(err) // every seat is taken or held, but this one is ann's
+		u, err := f.svc.SeatUsage(f.ctx, f.owner, f.org.ID)
+		is.NoErr(err)
+		is.Equal([]int{u.Members, u.Pending, u.Free}, []int{2, 1, 0}) // ann counted once
+		is.Equal(f.stored(t, inv.ID).Status, invite.StatusRevoked)
+		var revoked []membership.AuditEvent
+		for _, e := range f.audit(t) {
+			if e.Action == invite.EventInvitationRevoked && !e.Denied {
+				revoked = append(revoked, e)
+			}
+		}
+		is.Equal(len(revoked), 1)
+		is.Equal(revoked[0].After["reason"], membership.EventMemberAdded)
+		is.Equal(revoked[0].After["invitation"], inv.ID.String())
+		_, err = f.iv.Accept(f.ctx, tok, verified("ann", "ann@example.com"))
+		wantErr(t, err, invite.ErrRevoked) // the admin invitation gives nothing now
+		is.Equal(f.member(t, "ann").Role, roles.OrgMember)
+
+		// A refused add leaves the invitation pending.
+		_, err = f.svc.AddMember(f.ctx, f.owner, f.org.ID, membership.NewMember{UserID: "ann", Email: "bob@example.com"})
+		wantErr(t, err, membership.ErrConflict) // ann is a member already
+		is.Equal(f.stored(t, inv2.ID).Status, invite.StatusPending)
+	})
+
 	t.Run("AcceptingTurnsTheInvitationsSeatIntoAMembersSeat", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)
@@ -235,9 +270,9 @@ func testLedgerStore(t *testing.T, newStore func(t *testing.T) Store) {
 			byID = []invite.Invitation{p2, p1}
 		}
 		want := []membership.RevokedInvite{
-			{ID: byID[0].ID, EmailKey: byID[0].EmailKey, Role: roles.OrgMember},
-			{ID: byID[1].ID, EmailKey: byID[1].EmailKey, Role: roles.OrgMember},
-			{ID: l1.ID, Link: true, Role: roles.OrgMember},
+			{ID: byID[0].ID, EmailKey: byID[0].EmailKey, Role: roles.OrgMember, InvitedBy: "adm"},
+			{ID: byID[1].ID, EmailKey: byID[1].EmailKey, Role: roles.OrgMember, InvitedBy: "adm"},
+			{ID: l1.ID, Link: true, Role: roles.OrgMember, InvitedBy: "adm"},
 		}
 		is.Equal(got, want) // invitations, then links, each by ID
 
@@ -270,6 +305,56 @@ func testLedgerStore(t *testing.T, newStore func(t *testing.T) Store) {
 		got, err = ist.RevokeInvitesBy(ctx, newID(), "adm", now)
 		is.NoErr(err)
 		is.Equal(len(got), 0)
+	})
+
+	// "RevokeInvitationTo revokes, as of now and as RevokeInvitesBy does,
+	// the invitation of org with Status pending (whatever its expiry)
+	// whose EmailKey is emailKey, and returns it; it returns none when
+	// there is no such invitation."
+	t.Run("RevokeInvitationToRevokesOnlyThePendingInvitationToTheAddress", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		ist := inviteStore(t, st)
+		o, other := rawOrg(t, ctx, st), rawOrg(t, ctx, st)
+		now := start.Add(time.Hour)
+		insert := func(org uuid.UUID, addr string, status invite.Status) invite.Invitation {
+			inv := rawInvitation(org, addr)
+			inv.InvitedBy, inv.Status = "adm", status
+			inv.SealedToken, inv.KeyID = []byte{1, 2, 3}, "k"
+			is.NoErr(ist.InsertInvitation(ctx, inv))
+			return inv
+		}
+		p := insert(o.ID, "p@example.com", invite.StatusPending)
+		p.ExpiresAt = start // expired, still stored pending: revoked too
+		is.NoErr(ist.UpdateInvitation(ctx, p))
+		kept := []invite.Invitation{
+			insert(o.ID, "acc@example.com", invite.StatusAccepted),
+			insert(o.ID, "q@example.com", invite.StatusPending),
+			insert(other.ID, "p@example.com", invite.StatusPending),
+		}
+		old := insert(o.ID, "p@example.com", invite.StatusRevoked)
+
+		got, err := ist.RevokeInvitationTo(ctx, o.ID, p.EmailKey, now)
+		is.NoErr(err)
+		is.Equal(got, []membership.RevokedInvite{{ID: p.ID, EmailKey: p.EmailKey, Role: p.Role, InvitedBy: "adm"}})
+		p.Status, p.DecidedAt, p.UpdatedAt = invite.StatusRevoked, now, now
+		p.SealedToken, p.KeyID = nil, ""
+		sameInvitation(t, mustInvitation(t, ist, o.ID, p.ID), p)
+		byToken, err := ist.InvitationByTokenHash(ctx, p.TokenHash)
+		is.NoErr(err) // the hash is kept: the token reads as revoked
+		is.Equal(byToken.Status, invite.StatusRevoked)
+		for _, inv := range append(kept, old) {
+			sameInvitation(t, mustInvitation(t, ist, inv.OrgID, inv.ID), inv)
+		}
+		_, err = ist.PendingInvitation(ctx, o.ID, p.EmailKey)
+		is.True(errors.Is(err, storage.ErrNotFound)) // the address has no pending invitation left
+		got, err = ist.RevokeInvitationTo(ctx, o.ID, p.EmailKey, now)
+		is.NoErr(err)
+		is.Equal(len(got), 0) // nothing left: not an error
+		got, err = ist.RevokeInvitationTo(ctx, newID(), p.EmailKey, now)
+		is.NoErr(err)
+		is.Equal(len(got), 0) // an organization that does not exist has none
 	})
 
 	t.Run("InviteSendersNamesEachSenderOfALiveInviteOnce", func(t *testing.T) {
