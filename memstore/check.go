@@ -44,9 +44,9 @@ const inlinePerms = 3
 
 // checkEntry is what a check needs about one member. It is never changed
 // once stored. Its size class is 256 bytes, so it starts on a cache line,
-// and what CheckPermissions reads comes first: the key, with a short user
-// ID inline, in the first line, and three workspace permission sets in the
-// second.
+// and what CheckPermissions reads comes first: in the first line the key,
+// with a short user ID inline, and all an owner's or admin's check needs;
+// in the second, three workspace permission sets.
 type checkEntry struct {
 	hash uint64
 	next *checkEntry // in the bucket's chain
@@ -55,17 +55,19 @@ type checkEntry struct {
 	// the last byte; a longer ID is in userID only, and the last byte is
 	// longUser.
 	user [inlineUser + 1]byte
+	// allOrg is set for a member of an AllWorkspaces org role (owners,
+	// admins): it holds perms0 in every workspace of allOrg, and has no
+	// sets per workspace. Otherwise it is nil.
+	allOrg *orgCheck
 	// Permissions under the index's catalog, all empty before one is set
 	// and for a deactivated member: ws and perms are the member's sets in
 	// its first workspaces (unused ones have the nil workspace ID), then
-	// more; all is what an AllWorkspaces org role holds in every
-	// workspace of the organization (empty for other roles); orgPerms are
-	// organization-scope.
+	// more; for an AllWorkspaces role perms0 is what it holds in every
+	// workspace; orgPerms are organization-scope.
 	perms0   roles.PermSet
 	ws       [inlinePerms]uuid.UUID
 	perms12  [inlinePerms - 1]roles.PermSet
-	all      roles.PermSet
-	oc       *orgCheck
+	oc       *orgCheck // the organization's workspaces, for CheckAccess
 	more     []wsPerms // beyond ws, ordered by workspace ID
 	orgPerms roles.PermSet
 	sig      uint64 // the entry's bits in its bucket's signature
@@ -79,7 +81,7 @@ type checkEntry struct {
 
 // inlineUser is the longest user ID an entry holds in itself.
 const (
-	inlineUser = 23
+	inlineUser = 15
 	longUser   = 0xFF
 )
 
@@ -354,7 +356,9 @@ func (ix *checkIndex) entryOf(st *state, k memberKey) *checkEntry {
 	if cat := ix.building; cat != nil && !m.Deactivated {
 		e.orgPerms = cat.OrgPerms(m.Role, m.Grants)
 		if def, err := cat.OrgRole(m.Role); err == nil && def.AllWorkspaces {
-			e.all = cat.WorkspacePerms(m.Role, m.Grants, "")
+			if all := cat.WorkspacePerms(m.Role, m.Grants, ""); all != 0 {
+				e.allOrg, e.perms0 = e.oc, all
+			}
 			return e
 		}
 		for _, a := range e.access {

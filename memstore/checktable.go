@@ -70,7 +70,7 @@ func sigBits(h uint64, ws uuid.UUID) uint64 {
 // entrySig returns e's bits in its bucket's signature; e.hash is set.
 func entrySig(e *checkEntry) uint64 {
 	var s uint64
-	if e.all != 0 {
+	if e.allOrg != nil {
 		s |= sigBits(e.hash, uuid.Nil)
 	}
 	for _, ws := range e.ws {
@@ -124,9 +124,9 @@ func (mt *memberTable) perms(org uuid.UUID, user string, ws uuid.UUID) roles.Per
 	}
 	for e := b.first.Load(); e != nil; e = e.next {
 		if e.is(h, org, user) {
-			if e.all != 0 { // an AllWorkspaces role, with no sets per workspace
-				if e.oc.has(ws) {
-					return e.all
+			if e.allOrg != nil { // an AllWorkspaces role, with no sets per workspace
+				if e.allOrg.has(ws) {
+					return e.perms0
 				}
 				return 0
 			}
@@ -186,7 +186,7 @@ func (mt *memberTable) put(e *checkEntry) {
 // admins are few, checked on every request of theirs in any workspace,
 // and then never walk past another entry to their own.
 func link(e, rest *checkEntry) *checkEntry {
-	if e.all != 0 || rest == nil || rest.all == 0 {
+	if e.allOrg != nil || rest == nil || rest.allOrg == nil {
 		e.next = rest
 		return e
 	}
