@@ -50,6 +50,7 @@ type fixture struct {
 	ms                  *membership.Service
 	iv                  *invite.Service
 	ks                  *apikey.Service
+	st                  store
 	h                   *rosterhttp.Handler
 	srv                 http.Handler
 	acme                membership.Organization
@@ -60,7 +61,8 @@ type fixture struct {
 	carlTok             string
 	link                uuid.UUID
 	otherInv, otherLink uuid.UUID
-	keys                map[string]string // secrets of the keys made by key, by name
+	keys                map[string]string    // secrets of the keys made by key, by name
+	keyIDs              map[string]uuid.UUID // and their IDs
 }
 
 // services builds the library's services: the one place they are made.
@@ -98,10 +100,11 @@ func newFixture(t testing.TB) *fixture { return newFixtureOn(t, nil) }
 func newFixtureOn(t testing.TB, st store, change ...func(*invite.Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{keys: map[string]string{}}
+	f := &fixture{keys: map[string]string{}, keyIDs: map[string]uuid.UUID{}}
 	if st == nil {
 		st = memstore.New()
 	}
+	f.st = st
 	f.ms, f.iv = services(t, st, change...)
 	var err error
 	f.ks, err = apikey.New(st, f.ms, apikey.Options{})
@@ -147,9 +150,10 @@ func newFixtureOn(t testing.TB, st store, change ...func(*invite.Options)) *fixt
 }
 
 // expand replaces {acme} {other} {ws} {otherws} {inv} {link} {otherinv}
-// {otherlink} in a path or body.
+// {otherlink} {carltok} and {adakey} (the ID of the key "ada-key", once
+// made) in a path or body.
 func (f *fixture) expand(s string) string {
-	return strings.NewReplacer("{acme}", f.acme.ID.String(), "{other}", f.other.ID.String(),
+	return strings.NewReplacer("{adakey}", f.keyIDs["ada-key"].String(), "{acme}", f.acme.ID.String(), "{other}", f.other.ID.String(),
 		"{ws}", f.ws.ID.String(), "{otherws}", f.otherWS.ID.String(), "{inv}", f.inv.String(),
 		"{link}", f.link.String(), "{otherinv}", f.otherInv.String(), "{otherlink}", f.otherLink.String(),
 		"{carltok}", f.carlTok).Replace(s)
@@ -189,7 +193,7 @@ func (f *fixture) key(t testing.TB, name string) string {
 	}
 	c, err := f.ks.Create(context.Background(), spec.user, org, nk)
 	require.NoError(t, err)
-	f.keys[name] = c.Secret
+	f.keys[name], f.keyIDs[name] = c.Secret, c.Key.ID
 	return c.Secret
 }
 
@@ -198,6 +202,9 @@ func (f *fixture) key(t testing.TB, name string) string {
 // key instead of a session.
 func (f *fixture) call(t testing.TB, user, method, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
+	if strings.Contains(path, "{adakey}") {
+		f.key(t, "ada-key")
+	}
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(f.expand(body))
