@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/rosterkit/roster/memstore"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/rosterhttp"
+	"github.com/rosterkit/roster/sqlstore/sqlite"
 	"github.com/rosterkit/roster/storage"
 	"github.com/stretchr/testify/require"
 )
@@ -294,4 +296,35 @@ func TestTheSecretNeverReachesTheLog(t *testing.T) {
 	require.NotEmpty(t, logs.String(), "the failures were logged")
 	require.NotContains(t, logs.String(), secret)
 	require.NotContains(t, logs.String(), secret[len(apikey.Prefix):])
+}
+
+// TestBearerKeyStoryOnEmbeddedStores walks a key's life through the API
+// on memstore and on SQLite: allowed, refused by its scope, another
+// organization, its member demoted, the member removed.
+func TestBearerKeyStoryOnEmbeddedStores(t *testing.T) {
+	for name, open := range map[string]func(t *testing.T) store{
+		"memstore": func(*testing.T) store { return memstore.New() },
+		"sqlite": func(t *testing.T) store {
+			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "keys.db"))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = st.Close() })
+			return st
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixtureOn(t, open(t))
+			ctx := context.Background()
+			require.Equal(t, 200, f.call(t, "ada-key", "GET", membersPath, "").Code)
+			require.Equal(t, 200, f.call(t, "ada-view", "GET", membersPath, "").Code)
+			w := f.call(t, "ada-view", "POST", membersPath+"/bob/deactivate", "")
+			require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code)
+			require.Equal(t, 404, f.call(t, "ada-key", "GET", "/roster/api/orgs/{other}/members", "").Code)
+			_, err := f.ms.ChangeRole(ctx, "ann", f.acme.ID, "ada", roles.OrgMember)
+			require.NoError(t, err)
+			w = f.call(t, "ada-key", "GET", membersPath, "")
+			require.Equal(t, membership.CodeForbidden, problemOf(t, w).Code, "a member holds no API access")
+			require.NoError(t, f.ms.RemoveMember(ctx, "ann", f.acme.ID, "ada"))
+			requireKeyRefused(t, f.call(t, "ada-key", "GET", membersPath, ""), membership.CodeAPIKeyRevoked, f.key(t, "ada-key"))
+		})
+	}
 }
