@@ -3,6 +3,7 @@ package apikey
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/roles"
@@ -85,13 +86,23 @@ func (s *Service) refusal(p Principal, ws uuid.UUID, anyOf, member roles.PermSet
 		}
 		return fmt.Errorf("%w: the key's member holds no API access in workspace %s", ErrForbidden, ws)
 	case anyOf != 0 && member&anyOf == 0:
-		return fmt.Errorf("%w: the key's member lacks the permission", ErrForbidden)
+		return fmt.Errorf("%w: the key's member lacks %s", ErrForbidden, s.needNames(anyOf))
 	case p.Scope.Workspace != uuid.Nil && ws != uuid.Nil && ws != p.Scope.Workspace:
 		return fmt.Errorf("%w: the key is narrowed to workspace %s", ErrOutOfScope, p.Scope.Workspace)
 	case p.Scope.Workspace != uuid.Nil && ws == uuid.Nil && anyOf != 0:
 		return fmt.Errorf("%w: the key is narrowed to a workspace and holds no organization permission", ErrOutOfScope)
 	case anyOf != 0 && s.narrow(p, member)&anyOf == 0:
-		return fmt.Errorf("%w: the key was not given the permission", ErrOutOfScope)
+		return fmt.Errorf("%w: the key was not given %s", ErrOutOfScope, s.needNames(anyOf))
 	}
 	return nil
+}
+
+// needNames names the permissions of a need: "members.view or
+// members.invite".
+func (s *Service) needNames(anyOf roles.PermSet) string {
+	var names []string
+	for _, p := range anyOf.Permissions() {
+		names = append(names, s.cat.PermissionName(p))
+	}
+	return strings.Join(names, " or ")
 }

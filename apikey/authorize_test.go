@@ -109,6 +109,7 @@ func TestAuthorizeFollowsTheMemberAtOnce(t *testing.T) {
 	err = w.ks.Authorize(ctx, p, w.ws.ID, roles.Grants(roles.PermUploadVideo))
 	require.ErrorIs(t, err, apikey.ErrForbidden)
 	require.Equal(t, membership.CodeForbidden, membership.CodeOf(err))
+	require.Contains(t, err.Error(), "lacks upload")
 	require.NoError(t, w.ks.Authorize(ctx, p, w.ws.ID, roles.Grants(roles.PermView)))
 
 	// The API access grant withdrawn: nothing at all.
