@@ -42,6 +42,15 @@
 // or withdrawing its API access, cuts the key at the next check, and
 // removing the member revokes its keys in the removal's transaction.
 //
+// A host that gates a request on a key calls Authorize instead of Can:
+// it asks for one of some permissions in a workspace or at organization
+// scope (or none, only that the key may act there), and refuses with a
+// coded error that is audited as a denied "apikey.used" event:
+// ErrForbidden when the member may not (the answer its session would
+// get), ErrOutOfScope (a kind of ErrForbidden) when the member may but the
+// key's scope does not allow it. Package rosterhttp gates every API
+// request made with a key this way.
+//
 // # Managing
 //
 // A member lists (List, Get: never the secret nor its digest) and revokes

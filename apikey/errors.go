@@ -18,6 +18,12 @@ var (
 	ErrRevoked = error(coded.Kind(membership.CodeAPIKeyRevoked, "roster: API key revoked", ErrInvalidKey))
 	// ErrExpired: the key's expiry has passed.
 	ErrExpired = error(coded.Kind(membership.CodeAPIKeyExpired, "roster: API key expired", ErrInvalidKey))
+	// ErrOutOfScope: a valid key asked for what its member may do but its
+	// scope does not allow (another workspace, an organization permission
+	// for a key narrowed to a workspace, a permission it was not given).
+	// It is a kind of ErrForbidden, so a host that answers every refusal
+	// of authority the same way (HTTP 403) tests for that one.
+	ErrOutOfScope = error(coded.Kind(membership.CodeAPIKeyScope, "roster: outside the API key's scope", ErrForbidden))
 )
 
 // Errors shared with the membership package: the same values, so either

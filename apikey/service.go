@@ -25,7 +25,7 @@ const (
 	ActionCreated = "apikey.created"
 	ActionRevoked = "apikey.revoked"
 	// ActionUsed is recorded, as a denied event, when a revoked or
-	// expired key is presented.
+	// expired key is presented, or when Authorize refuses a key.
 	ActionUsed = "apikey.used"
 )
 

@@ -38,6 +38,7 @@ const (
 	CodeInvalidAPIKey = "invalid_api_key" // apikey.ErrInvalidKey
 	CodeAPIKeyRevoked = "api_key_revoked" // apikey.ErrRevoked
 	CodeAPIKeyExpired = "api_key_expired" // apikey.ErrExpired
+	CodeAPIKeyScope   = "api_key_scope"   // apikey.ErrOutOfScope
 	// CodeInternal is the code of every other error: a store failure, a
 	// cancelled context.
 	CodeInternal = "internal"
@@ -70,7 +71,7 @@ func HTTPStatus(code string) int {
 		return 400
 	case CodeInvalidAPIKey, CodeAPIKeyRevoked, CodeAPIKeyExpired:
 		return 401
-	case CodeForbidden, CodeEmailMismatch, CodeEmailNotVerified, CodeDomainNotAllowed, CodeLinksDisabled, CodeGuestsNotAllowed:
+	case CodeForbidden, CodeAPIKeyScope, CodeEmailMismatch, CodeEmailNotVerified, CodeDomainNotAllowed, CodeLinksDisabled, CodeGuestsNotAllowed:
 		return 403
 	case CodeNotFound, CodeInvalidToken:
 		return 404

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
@@ -24,6 +25,9 @@ type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	user User
+	// key is the API key the request presented, nil for the host's
+	// session; user is then its member, by ID only.
+	key *apikey.Principal
 	// The route's {org}, {ws} and {id} path values, parsed before the
 	// handler runs (uuid.Nil where the route has none).
 	org, ws, item uuid.UUID
@@ -39,24 +43,34 @@ func errInput(format string, args ...any) error {
 }
 
 // api registers fn for pattern ("GET /orgs/{org}") under the API prefix.
+// A request that presents an API key is let in by the route's keyRules
+// entry; any other is the host's session.
 func (h *Handler) api(pattern string, fn apiFunc) {
 	method, path, _ := cut(pattern)
+	rule := keyRuleOf(pattern)
 	h.mux.HandleFunc(method+" "+h.prefix+"/api"+path, func(w http.ResponseWriter, r *http.Request) {
 		setAPIHeaders(w)
-		u, ok, err := h.authenticate(r)
-		if err != nil {
-			h.fail(w, r, err)
+		c := &call{w: w, r: r}
+		if secret, ok := h.presentedKey(r); ok {
+			if !h.authenticateKey(c, secret) {
+				return
+			}
+			if !rule.allow {
+				writeKeyNotAllowed(w)
+				return
+			}
+		} else if !h.authenticateSession(c) {
 			return
 		}
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="roster"`)
-			writeProblem(w, problem(http.StatusUnauthorized, CodeUnauthenticated, "sign in first"))
-			return
-		}
-		c := &call{w: w, r: r, user: u}
 		if err := c.pathIDs(path); err != nil {
 			h.fail(w, r, err)
 			return
+		}
+		if c.key != nil {
+			if err := h.admitKey(c, rule); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		}
 		status, body, err := fn(c)
 		if err != nil {
@@ -75,6 +89,23 @@ func (h *Handler) api(pattern string, fn apiFunc) {
 		}
 		_ = json.NewEncoder(w).Encode(body)
 	})
+}
+
+// authenticateSession runs the host's Authenticator for an API request:
+// an anonymous one answers 401.
+func (h *Handler) authenticateSession(c *call) bool {
+	u, ok, err := h.authenticate(c.r)
+	if err != nil {
+		h.fail(c.w, c.r, err)
+		return false
+	}
+	if !ok {
+		c.w.Header().Set("WWW-Authenticate", `Bearer realm="roster"`)
+		writeProblem(c.w, problem(http.StatusUnauthorized, CodeUnauthenticated, "sign in first"))
+		return false
+	}
+	c.user = u
+	return true
 }
 
 func cut(pattern string) (method, path string, ok bool) {
@@ -204,6 +235,7 @@ func (h *Handler) routeAPI() {
 	h.routeMine()
 	h.routeLinks()
 	h.routeAudit()
+	h.routeKeys()
 	h.mux.HandleFunc(h.prefix+"/api/", func(w http.ResponseWriter, r *http.Request) {
 		setAPIHeaders(w)
 		writeProblem(w, problem(http.StatusNotFound, membership.CodeNotFound, "no such endpoint"))

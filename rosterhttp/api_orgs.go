@@ -3,7 +3,9 @@ package rosterhttp
 import (
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/roles"
 )
 
 type newOrganizationBody struct {
@@ -79,6 +81,9 @@ func (h *Handler) routeOrganizations() {
 		if b.Settings != nil {
 			s := b.Settings.settings()
 			u.Settings = &s
+			if err := h.keyMayBill(c, s); err != nil {
+				return 0, nil, err
+			}
 		}
 		o, err := h.ms.UpdateOrganization(c.r.Context(), c.user.ID, org, u)
 		if err != nil {
@@ -105,4 +110,22 @@ func (h *Handler) routeOrganizations() {
 		org := c.org
 		return h.permissions(c, org)
 	})
+}
+
+// keyMayBill refuses a key that changes seats, licences or the free seat
+// of deactivated members without the billing permission in its scope, as
+// the library refuses a member without it.
+func (h *Handler) keyMayBill(c *call, next membership.Settings) error {
+	if c.key == nil {
+		return nil
+	}
+	o, err := h.ms.Organization(c.r.Context(), c.org)
+	if err != nil {
+		return err
+	}
+	cur := o.Settings
+	if cur.Seats == next.Seats && cur.Licences == next.Licences && cur.DeactivatedFreeSeat == next.DeactivatedFreeSeat {
+		return nil
+	}
+	return h.keyMay(c, uuid.Nil, roles.Grants(roles.PermBilling))
 }

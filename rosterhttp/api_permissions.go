@@ -33,16 +33,12 @@ func (h *Handler) permissions(c *call, org uuid.UUID) (int, any, error) {
 	if _, err := h.ms.Member(c.r.Context(), c.user.ID, org, c.user.ID); err != nil {
 		return 0, nil, err
 	}
-	var set roles.PermSet
-	var err error
-	if ws == uuid.Nil {
-		set, err = h.ms.OrgPermissions(c.r.Context(), org, c.user.ID)
-	} else {
+	if ws != uuid.Nil {
 		if _, err := h.ms.Workspace(c.r.Context(), c.user.ID, org, ws); err != nil {
 			return 0, nil, err
 		}
-		set, err = h.ms.Permissions(c.r.Context(), org, c.user.ID, ws)
 	}
+	set, err := h.callerPermissions(c, org, ws)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -55,16 +51,41 @@ func (h *Handler) permissions(c *call, org uuid.UUID) (int, any, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		var ok bool
-		if ws == uuid.Nil {
-			ok, err = h.ms.CanOrg(c.r.Context(), org, c.user.ID, p)
-		} else {
-			ok, err = h.ms.Can(c.r.Context(), org, c.user.ID, ws, p)
-		}
+		ok, err := h.callerCan(c, org, ws, p)
 		if err != nil {
 			return 0, nil, err
 		}
 		out.Permission, out.Allowed = name, &ok
 	}
 	return http.StatusOK, out, nil
+}
+
+// callerPermissions are the permissions of the caller in ws (uuid.Nil: at
+// organization scope): its member's, narrowed by the scope of the key it
+// presented, if any.
+func (h *Handler) callerPermissions(c *call, org, ws uuid.UUID) (roles.PermSet, error) {
+	ctx := c.r.Context()
+	switch {
+	case c.key != nil && ws == uuid.Nil:
+		return h.keys.OrgPermissions(ctx, *c.key)
+	case c.key != nil:
+		return h.keys.Permissions(ctx, *c.key, ws)
+	case ws == uuid.Nil:
+		return h.ms.OrgPermissions(ctx, org, c.user.ID)
+	}
+	return h.ms.Permissions(ctx, org, c.user.ID, ws)
+}
+
+// callerCan is Can or CanOrg for the caller, as callerPermissions.
+func (h *Handler) callerCan(c *call, org, ws uuid.UUID, p roles.Permission) (bool, error) {
+	ctx := c.r.Context()
+	switch {
+	case c.key != nil && ws == uuid.Nil:
+		return h.keys.CanOrg(ctx, *c.key, p)
+	case c.key != nil:
+		return h.keys.Can(ctx, *c.key, ws, p)
+	case ws == uuid.Nil:
+		return h.ms.CanOrg(ctx, org, c.user.ID, p)
+	}
+	return h.ms.Can(ctx, org, c.user.ID, ws, p)
 }

@@ -2,6 +2,8 @@ package rosterhttp
 
 import (
 	"net/http"
+
+	"github.com/google/uuid"
 )
 
 type workspaceBody struct {
@@ -14,6 +16,14 @@ func (h *Handler) routeWorkspaces() {
 		p, err := c.page()
 		if err != nil {
 			return 0, nil, err
+		}
+		if c.key != nil && c.key.Scope.Workspace != uuid.Nil {
+			// A key narrowed to a workspace sees that one only.
+			w, err := h.ms.Workspace(c.r.Context(), c.user.ID, org, c.key.Scope.Workspace)
+			if err != nil {
+				return 0, nil, err
+			}
+			return http.StatusOK, List[WorkspaceJSON]{Items: []WorkspaceJSON{workspaceJSON(w)}}, nil
 		}
 		ws, next, err := h.ms.Workspaces(c.r.Context(), c.user.ID, org, p)
 		if err != nil {

@@ -31,14 +31,20 @@ func benchFixture(b *testing.B, st store) *fixture {
 	return f
 }
 
-func (f *fixture) serve(b *testing.B, method, path, body string, want int) {
+// serve sends one request as ann, or with authorization (a bearer key)
+// when it is not "", and fails b unless it gets want.
+func (f *fixture) serve(b *testing.B, authorization, method, path, body string, want int) {
 	var r *http.Request
 	if body != "" {
 		r = httptest.NewRequest(method, path, strings.NewReader(body))
 	} else {
 		r = httptest.NewRequest(method, path, nil)
 	}
-	r.Header.Set("X-User", "ann")
+	if authorization != "" {
+		r.Header.Set("Authorization", authorization)
+	} else {
+		r.Header.Set("X-User", "ann")
+	}
 	w := httptest.NewRecorder()
 	f.srv.ServeHTTP(w, r)
 	if w.Code != want {
@@ -47,9 +53,10 @@ func (f *fixture) serve(b *testing.B, method, path, body string, want int) {
 }
 
 // BenchmarkMembersPage lists a page of 50 members with their workspace
-// roles: the library call, the same through the JSON API, and the Members
-// tab's whole HTML page (which also reads seats, invitations and
-// workspaces).
+// roles: the library call, the same through the JSON API with the host's
+// session and with ann's API key (which adds the key's look-up and its
+// check against ann's permissions and its scope), and the Members tab's
+// whole HTML page (which also reads seats, invitations and workspaces).
 func BenchmarkMembersPage(b *testing.B) {
 	onStores(b, benchMembersPage)
 }
@@ -83,14 +90,22 @@ func benchMembersPage(b *testing.B, f *fixture) {
 		path := f.expand("/roster/api/orgs/{acme}/members?limit=50")
 		b.ReportAllocs()
 		for b.Loop() {
-			f.serve(b, "GET", path, "", 200)
+			f.serve(b, "", "GET", path, "", 200)
+		}
+	})
+	b.Run("api-key", func(b *testing.B) {
+		path := f.expand("/roster/api/orgs/{acme}/members?limit=50")
+		auth := "Bearer " + f.key(b, "ann-key")
+		b.ReportAllocs()
+		for b.Loop() {
+			f.serve(b, auth, "GET", path, "", 200)
 		}
 	})
 	b.Run("tab", func(b *testing.B) {
 		path := f.expand("/roster/orgs/{acme}/members")
 		b.ReportAllocs()
 		for b.Loop() {
-			f.serve(b, "GET", path, "", 200)
+			f.serve(b, "", "GET", path, "", 200)
 		}
 	})
 }
@@ -127,7 +142,7 @@ func benchInviteBatch(b *testing.B, f *fixture) {
 		n := 0
 		for b.Loop() {
 			n++
-			f.serve(b, "POST", path, `{"emails":"`+batch("api", n)+`","role":"member"}`, 201)
+			f.serve(b, "", "POST", path, `{"emails":"`+batch("api", n)+`","role":"member"}`, 201)
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/memstore"
@@ -48,6 +49,8 @@ var headerAuth = rosterhttp.AuthenticatorFunc(func(r *http.Request) (rosterhttp.
 type fixture struct {
 	ms                  *membership.Service
 	iv                  *invite.Service
+	ks                  *apikey.Service
+	st                  store
 	h                   *rosterhttp.Handler
 	srv                 http.Handler
 	acme                membership.Organization
@@ -58,6 +61,8 @@ type fixture struct {
 	carlTok             string
 	link                uuid.UUID
 	otherInv, otherLink uuid.UUID
+	keys                map[string]string    // secrets of the keys made by key, by name
+	keyIDs              map[string]uuid.UUID // and their IDs
 }
 
 // services builds the library's services: the one place they are made.
@@ -86,6 +91,7 @@ func services(t testing.TB, st store, change ...func(*invite.Options)) (*members
 type store interface {
 	membership.Store
 	invite.Store
+	apikey.Store
 }
 
 func newFixture(t testing.TB) *fixture { return newFixtureOn(t, nil) }
@@ -94,9 +100,15 @@ func newFixture(t testing.TB) *fixture { return newFixtureOn(t, nil) }
 func newFixtureOn(t testing.TB, st store, change ...func(*invite.Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{}
+	f := &fixture{keys: map[string]string{}, keyIDs: map[string]uuid.UUID{}}
+	if st == nil {
+		st = memstore.New()
+	}
+	f.st = st
 	f.ms, f.iv = services(t, st, change...)
 	var err error
+	f.ks, err = apikey.New(st, f.ms, apikey.Options{})
+	require.NoError(t, err)
 	f.acme, err = f.ms.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme",
 		OwnerEmail: "ann@acme.com", OwnerName: "Ann Owner", Settings: membership.Settings{Domains: []string{"acme.com"}}})
 	require.NoError(t, err)
@@ -129,7 +141,7 @@ func newFixtureOn(t testing.TB, st store, change ...func(*invite.Options)) *fixt
 	require.NoError(t, err)
 	f.otherLink = l.ID
 
-	f.h, err = rosterhttp.New(rosterhttp.Options{Members: f.ms, Invites: f.iv, Authenticator: headerAuth, SignInURL: "/signin"})
+	f.h, err = rosterhttp.New(rosterhttp.Options{Members: f.ms, Invites: f.iv, Keys: f.ks, Authenticator: headerAuth, SignInURL: "/signin"})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/roster/", f.h)
@@ -138,18 +150,61 @@ func newFixtureOn(t testing.TB, st store, change ...func(*invite.Options)) *fixt
 }
 
 // expand replaces {acme} {other} {ws} {otherws} {inv} {link} {otherinv}
-// {otherlink} in a path or body.
+// {otherlink} {carltok} and {adakey} (the ID of the key "ada-key", once
+// made) in a path or body.
 func (f *fixture) expand(s string) string {
-	return strings.NewReplacer("{acme}", f.acme.ID.String(), "{other}", f.other.ID.String(),
+	return strings.NewReplacer("{adakey}", f.keyIDs["ada-key"].String(), "{acme}", f.acme.ID.String(), "{other}", f.other.ID.String(),
 		"{ws}", f.ws.ID.String(), "{otherws}", f.otherWS.ID.String(), "{inv}", f.inv.String(),
 		"{link}", f.link.String(), "{otherinv}", f.otherInv.String(), "{otherlink}", f.otherLink.String(),
 		"{carltok}", f.carlTok).Replace(s)
 }
 
+// keySpecs are the keys the fixture makes on first use, by name: whose
+// key (in Acme, Other for oz) and its scope ("ws" is Marketing).
+var keySpecs = map[string]struct {
+	user  string
+	perms []roles.Permission
+	ws    bool
+}{
+	"ann-key":    {user: "ann"},
+	"ada-key":    {user: "ada"},
+	"ada-view":   {user: "ada", perms: []roles.Permission{roles.PermViewMembers}},
+	"ada-ws":     {user: "ada", ws: true},
+	"ada-people": {user: "ada", perms: []roles.Permission{roles.PermManagePeople}, ws: true},
+	"oz-key":     {user: "oz"},
+}
+
+// key returns the secret of the fixture's key name (keySpecs), made on
+// first use.
+func (f *fixture) key(t testing.TB, name string) string {
+	t.Helper()
+	if s, ok := f.keys[name]; ok {
+		return s
+	}
+	spec, ok := keySpecs[name]
+	require.True(t, ok, "no key %q", name)
+	org := f.acme.ID
+	if spec.user == "oz" {
+		org = f.other.ID
+	}
+	nk := apikey.NewKey{Name: name, Scope: apikey.Scope{Perms: roles.Grants(spec.perms...)}}
+	if spec.ws {
+		nk.Scope.Workspace = f.ws.ID
+	}
+	c, err := f.ks.Create(context.Background(), spec.user, org, nk)
+	require.NoError(t, err)
+	f.keys[name], f.keyIDs[name] = c.Secret, c.Key.ID
+	return c.Secret
+}
+
 // call sends one request as user ("" for nobody) and returns the
-// recorder.
+// recorder. A user named like a key of keySpecs ("ada-key") presents that
+// key instead of a session.
 func (f *fixture) call(t testing.TB, user, method, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
+	if strings.Contains(path, "{adakey}") {
+		f.key(t, "ada-key")
+	}
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(f.expand(body))
@@ -158,7 +213,9 @@ func (f *fixture) call(t testing.TB, user, method, path, body string) *httptest.
 	if body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}
-	if user != "" {
+	if _, isKey := keySpecs[user]; isKey {
+		r.Header.Set("Authorization", "Bearer "+f.key(t, user))
+	} else if user != "" {
 		r.Header.Set("X-User", user)
 	}
 	w := httptest.NewRecorder()

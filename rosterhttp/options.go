@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
@@ -25,6 +26,13 @@ type Options struct {
 	Invites *invite.Service
 	// Authenticator tells who sends each request.
 	Authenticator Authenticator
+	// Keys, when set, lets the JSON API accept API keys
+	// ("Authorization: Bearer rstk_…") beside the host's session, serves
+	// the key endpoints under Prefix+"/api/orgs/{org}/keys" and adds the
+	// API keys view to the Members tab. It must be over the same store as
+	// Members. A key acts as its member in its one organization, never
+	// more: see the package documentation.
+	Keys *apikey.Service
 	// SignInURL is the host's sign-in page, a path ("/signin") or an
 	// absolute URL. A visitor of a page who is not signed in is sent there
 	// with the page to come back to in the ReturnParam query parameter
@@ -75,6 +83,7 @@ type Page struct {
 type Handler struct {
 	ms          *membership.Service
 	iv          *invite.Service
+	keys        *apikey.Service
 	cat         *roles.Catalog
 	auth        Authenticator
 	signIn      string
@@ -131,7 +140,7 @@ func New(o Options) (*Handler, error) {
 		return nil, bad("ReturnParam %q needs escaping", param)
 	}
 	h := &Handler{
-		ms: o.Members, iv: o.Invites, cat: o.Members.Roles(), auth: o.Authenticator,
+		ms: o.Members, iv: o.Invites, keys: o.Keys, cat: o.Members.Roles(), auth: o.Authenticator,
 		signIn: o.SignInURL, returnParam: param, prefix: prefix, layout: o.Layout, log: o.Logger,
 		mux: http.NewServeMux(),
 	}
@@ -164,7 +173,7 @@ func New(o Options) (*Handler, error) {
 	h.routeAPI()
 	h.routeAccept()
 	h.routeTab()
-	h.handler = cop.Handler(h.mux)
+	h.handler = h.bearerPasses(cop.Handler(h.mux))
 	return h, nil
 }
 
@@ -183,7 +192,9 @@ func validSignIn(s string) bool {
 }
 
 // ServeHTTP serves a request under Options.Prefix. Unsafe requests from
-// another origin (cross-site form posts) are refused with 403.
+// another origin (cross-site form posts) are refused with 403, except API
+// requests that present an API key: a browser never attaches one on its
+// own, so they cannot be forged by another site.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.handler.ServeHTTP(w, r)
 }

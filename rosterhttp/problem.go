@@ -14,6 +14,9 @@ import (
 const (
 	CodeUnauthenticated = "unauthenticated" // 401: no identity on the request
 	CodeCrossOrigin     = "cross_origin"    // 403: an unsafe request from another origin
+	// CodeKeyNotAllowed (403) answers an API key on an endpoint that
+	// takes the host's session only.
+	CodeKeyNotAllowed = "api_key_not_allowed"
 )
 
 // Problem is an RFC 9457 problem detail, the body of every API error

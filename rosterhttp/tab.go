@@ -62,12 +62,16 @@ func (h *Handler) routeTab() {
 	h.tab("POST", "/invitations/{id}/revoke", h.revokePost)
 	h.tab("POST", "/invitations/{id}/url", h.urlPost)
 	h.tab("GET", "/audit", h.auditPage)
+	h.routeKeysTab()
 }
 
 // done ends a form post with a redirect to the members page (POST,
 // redirect, GET) carrying what happened: ok=<what>&n=<count> or
 // err=<code>. Neither carries a token or an address.
-func (t *tabCall) done(ok string, n int, err error) {
+func (t *tabCall) done(ok string, n int, err error) { t.doneAt("/members", ok, n, err) }
+
+// doneAt is done for the tab's page at path ("/keys").
+func (t *tabCall) doneAt(path, ok string, n int, err error) {
 	q := url.Values{}
 	if err != nil {
 		q.Set("err", membership.CodeOf(err))
@@ -77,7 +81,7 @@ func (t *tabCall) done(ok string, n int, err error) {
 			q.Set("n", strconv.Itoa(n))
 		}
 	}
-	http.Redirect(t.w, t.r, t.base+"/members?"+q.Encode(), http.StatusSeeOther)
+	http.Redirect(t.w, t.r, t.base+path+"?"+q.Encode(), http.StatusSeeOther)
 }
 
 // flash is the sentence of a done redirect.
@@ -101,6 +105,8 @@ func flash(q url.Values) (msg string, isErr bool) {
 		return "Invitation sent again.", false
 	case "revoked":
 		return "Invitation removed.", false
+	case "key_revoked":
+		return "API key revoked.", false
 	}
 	return "", false
 }

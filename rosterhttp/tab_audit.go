@@ -24,8 +24,9 @@ func (h *Handler) auditPage(t *tabCall) {
 	}
 	v := struct {
 		Base, OrgName, NextURL, FirstURL string
+		Keys                             bool
 		Events                           []membership.AuditEvent
-	}{Base: t.base, OrgName: org.Name, Events: es}
+	}{Base: t.base, OrgName: org.Name, Keys: h.keys != nil, Events: es}
 	if next != "" {
 		v.NextURL = t.base + "/audit?" + url.Values{"after": {next}}.Encode()
 	}

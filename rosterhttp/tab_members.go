@@ -28,7 +28,9 @@ type membersView struct {
 	CanManage bool
 	CanInvite bool
 	CanAudit  bool
-	Rows      []memberRow
+	// Keys links the API keys view (the Handler has a key Service).
+	Keys bool
+	Rows []memberRow
 	// Filters as typed, and the menus that choose them.
 	Q, Role, Kind string
 	RoleFilter    []option
@@ -133,7 +135,7 @@ func (h *Handler) membersView(t *tabCall, form inviteForm) (*membersView, error)
 	}
 	perms := h.cat.OrgPerms(viewer.Role, viewer.Grants)
 	v := &membersView{Base: t.base, Org: org, Viewer: viewer, Q: f.Prefix, Role: string(f.Role), Kind: string(f.Kind),
-		CanManage: perms.Has(roles.PermManageMembers), CanAudit: perms.Has(roles.PermViewAudit)}
+		CanManage: perms.Has(roles.PermManageMembers), CanAudit: perms.Has(roles.PermViewAudit), Keys: h.keys != nil}
 	v.CanInvite, err = h.ms.CanInvite(ctx, t.org, t.user.ID)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
@@ -22,6 +23,7 @@ import (
 type app struct {
 	ms   *membership.Service
 	iv   *invite.Service
+	ks   *apikey.Service
 	mail *mailbox
 	mux  *http.ServeMux
 	h    http.Handler
@@ -42,10 +44,13 @@ func newApp(ctx context.Context, st *sqlstore.Store, origin string) (*app, error
 	if a.iv, err = invite.New(st, a.ms, invite.Options{Mailer: a.mail, Key: key, BaseURL: rosterhttp.AcceptURL(origin, "")}); err != nil {
 		return nil, err
 	}
+	if a.ks, err = apikey.New(st, a.ms, apikey.Options{}); err != nil {
+		return nil, err
+	}
 	if err := a.seed(ctx); err != nil {
 		return nil, err
 	}
-	if err := mount(a.mux, a.ms, a.iv, currentUser); err != nil {
+	if err := mount(a.mux, a.ms, a.iv, a.ks, currentUser); err != nil {
 		return nil, err
 	}
 	a.mux.HandleFunc("GET /{$}", a.home)
