@@ -3,7 +3,6 @@ package apikey
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/roles"
@@ -99,10 +98,4 @@ func (s *Service) refusal(p Principal, ws uuid.UUID, anyOf, member roles.PermSet
 
 // needNames names the permissions of a need: "members.view or
 // members.invite".
-func (s *Service) needNames(anyOf roles.PermSet) string {
-	var names []string
-	for _, p := range anyOf.Permissions() {
-		names = append(names, s.cat.PermissionName(p))
-	}
-	return strings.Join(names, " or ")
-}
+func (s *Service) needNames(anyOf roles.PermSet) string { return s.permNames(anyOf, " or ") }

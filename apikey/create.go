@@ -90,7 +90,7 @@ func (s *Service) Create(ctx context.Context, actor string, org uuid.UUID, nk Ne
 func (s *Service) describe(k Key) map[string]string {
 	d := map[string]string{"name": k.Name}
 	if k.Scope.Perms != 0 {
-		d["scope.perms"] = s.permNames(k.Scope.Perms)
+		d["scope.perms"] = s.permNames(k.Scope.Perms, ",")
 	}
 	if k.Scope.Workspace != uuid.Nil {
 		d["scope.workspace"] = k.Scope.Workspace.String()
@@ -101,12 +101,12 @@ func (s *Service) describe(k Key) map[string]string {
 	return d
 }
 
-// permNames lists the catalog's names of ps, comma-separated.
-func (s *Service) permNames(ps roles.PermSet) string {
+// permNames lists the catalog's names of ps, separated by sep.
+func (s *Service) permNames(ps roles.PermSet, sep string) string {
 	var b []byte
 	for i, p := range ps.Permissions() {
 		if i > 0 {
-			b = append(b, ',')
+			b = append(b, sep...)
 		}
 		b = append(b, s.cat.PermissionName(p)...)
 	}

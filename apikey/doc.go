@@ -51,6 +51,22 @@
 // key's scope does not allow it. Package rosterhttp gates every API
 // request made with a key this way.
 //
+// A key gives nothing it does not hold. The library's own ceiling on what
+// an actor may give (an invitation's or a link's role, a role change,
+// grants, workspace access) weighs the member only; a host that lets a
+// key make such a change calls AuthorizeGrant first, with what the
+// request gives:
+//
+//	err := ks.AuthorizeGrant(ctx, p, apikey.Grant{Role: roles.OrgMember,
+//		Workspaces: map[uuid.UUID]roles.Role{ws.ID: roles.WorkspaceViewer}})
+//
+// It refuses, with the errors and audit of Authorize, what gives more
+// than the key holds at organization scope or in a workspace given (its
+// member's permissions there now, within its scope): a key narrowed to
+// the invite permission alone invites no admin, nor even a member, whose
+// role holds members.view. Package rosterhttp calls it on every route
+// that gives.
+//
 // # Managing
 //
 // A member lists (List, Get: never the secret nor its digest) and revokes

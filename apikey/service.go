@@ -49,6 +49,8 @@ type Service struct {
 	// orgPerms are the catalog's organization-scope permissions, which a
 	// key narrowed to a workspace does not hold.
 	orgPerms roles.PermSet
+	// orgRoles name the catalog's organization roles.
+	orgRoles []roles.Role
 }
 
 // New returns a Service over st (the store of m, which implements Store as
@@ -69,6 +71,9 @@ func New(st Store, m *membership.Service, opts Options) (*Service, error) {
 		if sc, err := s.cat.PermissionScope(p); err == nil && sc == roles.ScopeOrg {
 			s.orgPerms |= roles.Grants(p)
 		}
+	}
+	for _, r := range s.cat.OrgRoles() {
+		s.orgRoles = append(s.orgRoles, r.Name)
 	}
 	return s, nil
 }
