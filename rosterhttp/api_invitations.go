@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/roles"
 )
@@ -110,6 +111,9 @@ func (h *Handler) routeInvitations() {
 		if err != nil {
 			return 0, nil, err
 		}
+		if err := h.keyGives(c, apikey.Grant{Role: h.orDefault(req.Role), Grants: req.Grants, Workspaces: req.Workspaces}); err != nil {
+			return 0, nil, err
+		}
 		res, err := h.iv.Invite(c.r.Context(), c.user.ID, org, req)
 		if err != nil {
 			return 0, nil, err
@@ -146,6 +150,9 @@ func (h *Handler) routeInvitations() {
 				return 0, nil, err
 			}
 			u.Grants = &g
+		}
+		if err := h.keyGives(c, invitationGrant(u)); err != nil {
+			return 0, nil, err
 		}
 		inv, err := h.iv.UpdateInvitation(c.r.Context(), c.user.ID, org, id, u)
 		if err != nil {
@@ -219,6 +226,16 @@ func (h *Handler) inviteRequest(b inviteBody) (invite.Request, error) {
 		return invite.Request{}, err
 	}
 	return invite.Request{Emails: b.Emails, List: b.List, Role: b.Role, Workspaces: ws, Grants: g}, nil
+}
+
+// invitationGrant is what an invitation update gives: the fields it sets.
+// What it leaves as it is was given by whoever set it.
+func invitationGrant(u invite.InvitationUpdate) apikey.Grant {
+	g := apikey.Grant{Role: u.Role, Workspaces: u.Workspaces}
+	if u.Grants != nil {
+		g.Grants = *u.Grants
+	}
+	return g
 }
 
 func inviteResultJSON(res invite.Result) InviteResultJSON {

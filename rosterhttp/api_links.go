@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/roles"
 )
@@ -47,6 +48,9 @@ func (h *Handler) routeLinks() {
 		}
 		if b.ExpiresAt != nil {
 			nl.ExpiresAt = *b.ExpiresAt
+		}
+		if err := h.keyGives(c, apikey.Grant{Role: h.orDefault(nl.Role), Workspaces: nl.Workspaces}); err != nil {
+			return 0, nil, err
 		}
 		l, token, err := h.iv.CreateLink(c.r.Context(), c.user.ID, org, nl)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
@@ -126,6 +127,9 @@ func (h *Handler) routeMembers() {
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
 		}
+		if err := h.keyGives(c, apikey.Grant{Role: b.Role}); err != nil {
+			return 0, nil, err
+		}
 		return h.memberResult(h.ms.ChangeRole(c.r.Context(), c.user.ID, org, user, b.Role))
 	})
 	h.memberOp("PUT /orgs/{org}/members/{user}/grants", func(c *call, org uuid.UUID, user string) (int, any, error) {
@@ -135,6 +139,10 @@ func (h *Handler) routeMembers() {
 		}
 		g, err := h.grants(b.Grants)
 		if err != nil {
+			return 0, nil, err
+		}
+		// The whole set is given: a key keeps no grant it does not hold.
+		if err := h.keyGives(c, apikey.Grant{Grants: g}); err != nil {
 			return 0, nil, err
 		}
 		return h.memberResult(h.ms.SetGrants(c.r.Context(), c.user.ID, org, user, g))
@@ -174,6 +182,9 @@ func (h *Handler) routeMembers() {
 		if err := c.decode(&b); err != nil {
 			return 0, nil, err
 		}
+		if err := h.keyGives(c, apikey.Grant{Workspaces: map[uuid.UUID]roles.Role{ws: b.Role}}); err != nil {
+			return 0, nil, err
+		}
 		a, err := h.ms.SetWorkspaceAccess(c.r.Context(), c.user.ID, org, ws, user, b.Role)
 		if err != nil {
 			return 0, nil, err
@@ -190,8 +201,13 @@ func (h *Handler) routeMembers() {
 			return 0, nil, err
 		}
 		changes := make([]membership.RoleChange, 0, len(b.Changes))
+		gives := make([]apikey.Grant, 0, len(b.Changes))
 		for _, ch := range b.Changes {
 			changes = append(changes, membership.RoleChange{UserID: ch.UserID, Role: ch.Role})
+			gives = append(gives, apikey.Grant{Role: ch.Role})
+		}
+		if err := h.keyGives(c, gives...); err != nil {
+			return 0, nil, err
 		}
 		ms, err := h.ms.ChangeRoles(c.r.Context(), c.user.ID, org, changes)
 		if err != nil {

@@ -212,8 +212,9 @@ func TestEveryEndpoint(t *testing.T) {
 
 		// A bearer key: its member's permissions now, within its scope
 		// (ada-view: members.view only; ada-ws: Marketing only;
-		// ada-people: people.manage in Marketing only), in its own
-		// organization only, and never on the routes that take a session.
+		// ada-people: people.manage, view and comment in Marketing
+		// only), in its own organization only, and never on the routes
+		// that take a session.
 		{"key: my organizations", "ada-key", "GET", api + "/orgs", "", 403, "api_key_not_allowed"},
 		{"key: create organization", "ada-key", "POST", api + "/orgs", `{"name":"Key Co","slug":"key-co"}`, 403, "api_key_not_allowed"},
 		{"key: get organization", "ada-key", "GET", api + "/orgs/{acme}", "", 200, ""},

@@ -85,7 +85,7 @@ func TestABearerKeyActsAsItsMember(t *testing.T) {
 
 func TestANarrowedKeyIsRefusedOutsideItsScopeAndAudited(t *testing.T) {
 	f := newFixture(t)
-	// ada-people: people.manage in Marketing only.
+	// ada-people: people.manage, view and comment in Marketing only.
 	require.Equal(t, 200, f.call(t, "ada-people", "PUT", membersPath+"/gus/workspaces/{ws}", `{"role":"viewer"}`).Code)
 	w := f.call(t, "ada-people", "PUT", membersPath+"/gus/role", `{"role":"member"}`)
 	require.Equal(t, 403, w.Code)

@@ -46,6 +46,12 @@
 //     not (a demoted or deactivated member, or one whose API access was
 //     withdrawn), 403 api_key_scope when only the scope refuses. Both are
 //     audited as denied "apikey.used" events.
+//   - A key gives nothing it does not hold: the routes that give someone
+//     an org role, grants or workspace roles (invitations, their updates,
+//     links, role changes, grants, workspace access) weigh what the body
+//     gives with apikey.Service.AuthorizeGrant before calling the library,
+//     and refuse more than the key holds, scope included, with 403
+//     api_key_scope (or forbidden), audited likewise.
 //   - Another organization than the key's answers 404, as if it did not
 //     exist.
 //   - Deny by default: a route without a declaration refuses keys with 403

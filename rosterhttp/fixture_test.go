@@ -170,8 +170,12 @@ var keySpecs = map[string]struct {
 	"ada-key":    {user: "ada"},
 	"ada-view":   {user: "ada", perms: []roles.Permission{roles.PermViewMembers}},
 	"ada-ws":     {user: "ada", ws: true},
-	"ada-people": {user: "ada", perms: []roles.Permission{roles.PermManagePeople}, ws: true},
-	"oz-key":     {user: "oz"},
+	"ada-people": {user: "ada", perms: []roles.Permission{roles.PermManagePeople, roles.PermView, roles.PermComment}, ws: true},
+	"ada-invite": {user: "ada", perms: []roles.Permission{roles.PermInvite}},
+	"ada-inviter": {user: "ada", perms: []roles.Permission{roles.PermInvite, roles.PermViewMembers,
+		roles.PermView, roles.PermComment}},
+	"ada-manager": {user: "ada", perms: []roles.Permission{roles.PermManageMembers, roles.PermViewMembers}},
+	"oz-key":      {user: "oz"},
 }
 
 // key returns the secret of the fixture's key name (keySpecs), made on

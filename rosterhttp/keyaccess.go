@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
@@ -42,7 +43,12 @@ func inWorkspace(perms ...roles.Permission) keyRule {
 // declining one), what ends a membership or an organization (leave,
 // transfer ownership, delete the organization), and creating keys (a key
 // never mints another). Every allowed route names {org}: a key of another
-// organization gets 404.
+// organization gets 404. Reaching a route is not all: one that gives
+// someone an org role, grants or workspace roles (invitations and their
+// updates, links, role and bulk role changes, grants, workspace access)
+// also weighs what its body gives against what the key holds, scope
+// included (keyGives), so that a key narrowed to inviting cannot invite
+// an admin.
 var keyRules = map[string]keyRule{
 	"GET /orgs/{org}":             inOrg(),
 	"PATCH /orgs/{org}":           inOrg(roles.PermManageSettings), // and billing to change seats (updateOrganization)
@@ -138,6 +144,29 @@ func (h *Handler) keyMay(c *call, ws uuid.UUID, anyOf roles.PermSet) error {
 		}
 	}
 	return err
+}
+
+// keyGives is apikey.Service.AuthorizeGrant for a request that presented
+// a key, and nil for the host's session: a route that gives someone an
+// org role, grants or workspace roles calls it after decoding its body and
+// before calling the library, so that a key narrowed to some permissions
+// or one workspace gives nothing beyond what it holds itself (403
+// api_key_scope, audited), where the library's own ceiling weighs only
+// its member.
+func (h *Handler) keyGives(c *call, gs ...apikey.Grant) error {
+	if c.key == nil {
+		return nil
+	}
+	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, gs...)
+}
+
+// orDefault is r, or for "" the catalog's default org role, which the
+// library gives when a request names none.
+func (h *Handler) orDefault(r roles.Role) roles.Role {
+	if r == "" {
+		return h.cat.DefaultOrgRole()
+	}
+	return r
 }
 
 // writeKeyNotAllowed answers errKeyNotAllowed.

@@ -1,0 +1,136 @@
+package rosterhttp_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/rosterkit/roster/apikey"
+	"github.com/rosterkit/roster/invite"
+	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/storage"
+	"github.com/stretchr/testify/require"
+)
+
+// given describes what Acme gives: its members with their roles, grants
+// and workspace roles, its pending invitations and its links, read as
+// its owner.
+func given(t *testing.T, f *fixture) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	ms, _, err := f.ms.Members(ctx, "ann", f.acme.ID, membership.MemberFilter{}, storage.Page{Limit: 500})
+	require.NoError(t, err)
+	for _, m := range ms {
+		access, err := f.ms.MemberAccess(ctx, "ann", f.acme.ID, m.UserID)
+		require.NoError(t, err)
+		fmt.Fprintf(&b, "member %s %s %v %v\n", m.UserID, m.Role, m.Grants, access)
+	}
+	invs, _, err := f.iv.Invitations(ctx, "ann", f.acme.ID, invite.InvitationFilter{Statuses: invite.Pending()}, storage.Page{Limit: 500})
+	require.NoError(t, err)
+	for _, inv := range invs {
+		fmt.Fprintf(&b, "invitation %s %s %v %v\n", inv.Email, inv.Role, inv.Grants, inv.Workspaces)
+	}
+	ls, _, err := f.iv.Links(ctx, "ann", f.acme.ID, storage.Page{Limit: 500})
+	require.NoError(t, err)
+	for _, l := range ls {
+		fmt.Fprintf(&b, "link %s %s %v\n", l.ID, l.Role, l.Workspaces)
+	}
+	return b.String()
+}
+
+// TestANarrowedKeyGivesNothingBeyondItsScope walks every route that gives
+// someone a role, grants or workspace roles, through keys of ada (an
+// admin) narrowed to less than she holds (ada-invite: members.invite;
+// ada-inviter: members.invite, members.view, and view and comment;
+// ada-manager: members.manage and members.view; ada-people:
+// people.manage, view and comment in Marketing). Giving what the key does
+// not hold is 403 api_key_scope, audited, and changes nothing; giving
+// within it succeeds. Each case runs on a fresh fixture, where bob, a
+// member, was first made an admin by ann's session when prep says so.
+func TestANarrowedKeyGivesNothingBeyondItsScope(t *testing.T) {
+	const (
+		invitations = "/roster/api/orgs/{acme}/invitations"
+		links       = "/roster/api/orgs/{acme}/links"
+	)
+	cases := []struct {
+		name         string
+		key          string
+		method, path string
+		body         string
+		status       int
+		bobAdmin     bool
+	}{
+		// Invitations: the default role is the member role, which holds
+		// members.view.
+		{"invite a member with members.invite only", "ada-invite", "POST", invitations, `{"emails":"dan@acme.com"}`, 403, false},
+		{"invite an admin", "ada-invite", "POST", invitations, `{"emails":"dan@acme.com","role":"admin"}`, 403, false},
+		{"invite a member", "ada-inviter", "POST", invitations, `{"emails":"dan@acme.com"}`, 201, false},
+		{"invite an admin holding every permission of a member", "ada-inviter", "POST", invitations, `{"emails":"dan@acme.com","role":"admin"}`, 403, false},
+		{"invite with a grant beyond the key", "ada-inviter", "POST", invitations, `{"emails":"dan@acme.com","grants":["audit.view"]}`, 403, false},
+		{"invite with a grant within the key", "ada-inviter", "POST", invitations, `{"emails":"dan@acme.com","grants":["members.invite"]}`, 201, false},
+		{"invite a contributor", "ada-inviter", "POST", invitations, `{"emails":"dan@acme.com","workspaces":{"{ws}":"contributor"}}`, 403, false},
+		{"invite a viewer", "ada-inviter", "POST", invitations, `{"emails":"dan@acme.com","workspaces":{"{ws}":"viewer"}}`, 201, false},
+		// Updating an invitation: what the update sets.
+		{"update an invitation to admin", "ada-inviter", "PATCH", invitations + "/{inv}", `{"role":"admin"}`, 403, false},
+		{"update an invitation's grants beyond the key", "ada-inviter", "PATCH", invitations + "/{inv}", `{"grants":["members.manage"]}`, 403, false},
+		{"update an invitation to a contributor", "ada-inviter", "PATCH", invitations + "/{inv}", `{"workspaces":{"{ws}":"contributor"}}`, 403, false},
+		{"update an invitation to a viewer", "ada-inviter", "PATCH", invitations + "/{inv}", `{"workspaces":{"{ws}":"viewer"}}`, 200, false},
+		// Links.
+		{"create a member link with members.invite only", "ada-invite", "POST", links, `{}`, 403, false},
+		{"create an admin link", "ada-inviter", "POST", links, `{"role":"admin"}`, 403, false},
+		{"create a contributor link", "ada-inviter", "POST", links, `{"workspaces":{"{ws}":"contributor"}}`, 403, false},
+		{"create a member link", "ada-inviter", "POST", links, `{"workspaces":{"{ws}":"viewer"}}`, 201, false},
+		// Role changes.
+		{"promote to admin", "ada-manager", "PUT", membersPath + "/bob/role", `{"role":"admin"}`, 403, false},
+		{"demote to member", "ada-manager", "PUT", membersPath + "/bob/role", `{"role":"member"}`, 200, true},
+		{"promote in bulk", "ada-manager", "POST", membersPath + "/bulk-role", `{"changes":[{"user_id":"gus","role":"guest"},{"user_id":"bob","role":"admin"}]}`, 403, false},
+		{"demote in bulk", "ada-manager", "POST", membersPath + "/bulk-role", `{"changes":[{"user_id":"bob","role":"member"}]}`, 200, true},
+		// Grants.
+		{"grant beyond the key", "ada-manager", "PUT", membersPath + "/bob/grants", `{"grants":["members.invite"]}`, 403, false},
+		{"grant within the key", "ada-manager", "PUT", membersPath + "/bob/grants", `{"grants":["members.view"]}`, 200, false},
+		// Workspace access.
+		{"give a workspace role beyond the key", "ada-people", "PUT", membersPath + "/gus/workspaces/{ws}", `{"role":"contributor"}`, 403, false},
+		{"give a workspace role within the key", "ada-people", "PUT", membersPath + "/gus/workspaces/{ws}", `{"role":"viewer"}`, 200, false},
+		{"give a workspace role with no workspace permission", "ada-manager", "PUT", membersPath + "/bob/workspaces/{ws}", `{"role":"viewer"}`, 403, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			if c.bobAdmin {
+				require.Equal(t, 200, f.call(t, "ann", "PUT", membersPath+"/bob/role", `{"role":"admin"}`).Code)
+			}
+			before := given(t, f)
+			w := f.call(t, c.key, c.method, c.path, c.body)
+			require.Equal(t, c.status, w.Code, w.Body.String())
+			ev, _, err := f.ms.Audit(context.Background(), "ann", f.acme.ID, membership.AuditFilter{Action: apikey.ActionUsed}, storage.Page{})
+			require.NoError(t, err)
+			if c.status != 403 {
+				require.NotEqual(t, before, given(t, f), "the grant was made")
+				require.Empty(t, ev)
+				return
+			}
+			require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code)
+			require.Equal(t, before, given(t, f), "nothing changed")
+			require.Len(t, ev, 1)
+			require.True(t, ev[0].Denied)
+			require.Equal(t, membership.CodeAPIKeyScope, ev[0].Reason)
+			require.Equal(t, f.keyIDs[c.key].String(), ev[0].Target)
+		})
+	}
+}
+
+// TestAKeysCeilingStopsAnEscalationByInvitation is the story the ceiling
+// closes: a key narrowed to inviting invites an admin, to be accepted
+// with another account holding far more than the key could.
+func TestAKeysCeilingStopsAnEscalationByInvitation(t *testing.T) {
+	f := newFixture(t)
+	w := f.call(t, "ada-invite", "POST", "/roster/api/orgs/{acme}/invitations", `{"emails":"eve@acme.com","role":"admin","grants":["members.manage"]}`)
+	require.Equal(t, 403, w.Code, w.Body.String())
+	require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code)
+	// The same request through ada's session, or her key narrowed by
+	// nothing, is hers to make.
+	w = f.call(t, "ada-key", "POST", "/roster/api/orgs/{acme}/invitations", `{"emails":"eve@acme.com","role":"admin","grants":["members.manage"]}`)
+	require.Equal(t, 201, w.Code, w.Body.String())
+}
