@@ -74,3 +74,34 @@ func Example() {
 	// after the grant is withdrawn: false
 	// true 401
 }
+
+// A key narrowed to inviting invites no more than it holds, though its
+// member, an admin, may invite admins.
+func ExampleService_AuthorizeGrant() {
+	ctx := context.Background()
+	st := memstore.New()
+	m, _ := membership.New(st, membership.Options{})
+	ks, _ := apikey.New(st, m, apikey.Options{})
+	org, _ := m.CreateOrganization(ctx, "user-1", membership.NewOrganization{
+		Name: "Acme", Slug: "acme", OwnerEmail: "olivia@acme.com"})
+	_, _ = m.AddMember(ctx, "user-1", org.ID, membership.NewMember{
+		UserID: "user-2", Email: "ada@acme.com", Role: roles.OrgAdmin})
+
+	c, err := ks.Create(ctx, "user-2", org.ID, apikey.NewKey{
+		Name:  "signup bot",
+		Scope: apikey.Scope{Perms: roles.Grants(roles.PermInvite, roles.PermViewMembers)},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p, _ := ks.Authenticate(ctx, c.Secret)
+
+	fmt.Println("member:", ks.AuthorizeGrant(ctx, p, apikey.Grant{Role: roles.OrgMember}))
+	err = ks.AuthorizeGrant(ctx, p, apikey.Grant{Role: roles.OrgAdmin})
+	fmt.Println("admin:", errors.Is(err, apikey.ErrOutOfScope), membership.CodeOf(err), membership.HTTPStatus(membership.CodeOf(err)))
+
+	// Output:
+	// member: <nil>
+	// admin: true api_key_scope 403
+}
