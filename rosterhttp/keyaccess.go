@@ -147,14 +147,16 @@ func (h *Handler) keyMay(c *call, ws uuid.UUID, anyOf roles.PermSet) error {
 }
 
 // keyGives is apikey.Service.AuthorizeGrant for a request that presented
-// a key, and nil for the host's session: a route that gives someone an
-// org role, grants or workspace roles calls it after decoding its body and
-// before calling the library, so that a key narrowed to some permissions
-// or one workspace gives nothing beyond what it holds itself (403
-// api_key_scope, audited), where the library's own ceiling weighs only
-// its member.
+// a narrowed key: a route that gives someone an org role, grants or
+// workspace roles calls it after decoding its body and before calling the
+// library, so that a key narrowed to some permissions or one workspace
+// gives nothing beyond what it holds itself (403 api_key_scope, audited),
+// where the library's own ceiling weighs only its member. The host's
+// session and a key with the zero Scope, which holds what its member
+// holds, are left to that ceiling alone: their refusals and audit events
+// stay the library's.
 func (h *Handler) keyGives(c *call, gs ...apikey.Grant) error {
-	if c.key == nil {
+	if c.key == nil || c.key.Scope == (apikey.Scope{}) {
 		return nil
 	}
 	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, gs...)

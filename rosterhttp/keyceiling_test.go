@@ -121,6 +121,26 @@ func TestANarrowedKeyGivesNothingBeyondItsScope(t *testing.T) {
 	}
 }
 
+// TestAKeyNarrowedByNothingIsLeftToTheLibrarysCeiling: a key with the
+// zero Scope holds what its member holds, so the library refuses what it
+// may not give, as for the member's session, with its own audit event.
+func TestAKeyNarrowedByNothingIsLeftToTheLibrarysCeiling(t *testing.T) {
+	f := newFixture(t)
+	before := given(t, f)
+	w := f.call(t, "ada-key", "PUT", membersPath+"/bob/role", `{"role":"owner"}`)
+	require.Equal(t, 403, w.Code, w.Body.String())
+	require.Equal(t, membership.CodeForbidden, problemOf(t, w).Code)
+	require.Equal(t, before, given(t, f))
+	ctx := context.Background()
+	ev, _, err := f.ms.Audit(ctx, "ann", f.acme.ID, membership.AuditFilter{Action: membership.EventRoleChanged}, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, ev, 1)
+	require.True(t, ev[0].Denied)
+	ev, _, err = f.ms.Audit(ctx, "ann", f.acme.ID, membership.AuditFilter{Action: apikey.ActionUsed}, storage.Page{})
+	require.NoError(t, err)
+	require.Empty(t, ev)
+}
+
 // TestAKeysCeilingStopsAnEscalationByInvitation is the story the ceiling
 // closes: a key narrowed to inviting invites an admin, to be accepted
 // with another account holding far more than the key could.
