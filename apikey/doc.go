@@ -65,7 +65,8 @@
 // member's permissions there now, within its scope): a key narrowed to
 // the invite permission alone invites no admin, nor even a member, whose
 // role holds members.view. Package rosterhttp calls it on every route
-// that gives.
+// that gives, for a key narrowed by its Scope (one narrowed by nothing
+// holds what its member holds, which the library's ceiling weighs).
 //
 // # Managing
 //

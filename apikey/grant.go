@@ -21,7 +21,8 @@ type Grant struct {
 	// the catalog's default gives that role: name it
 	// (roles.Catalog.DefaultOrgRole).
 	Role roles.Role
-	// Grants are the extra organization permissions given.
+	// Grants are the extra organization permissions given; a change of a
+	// member's grants gives the whole new set.
 	Grants roles.PermSet
 	// Workspaces are the workspace roles given, by workspace.
 	Workspaces map[uuid.UUID]roles.Role
