@@ -21,7 +21,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	iv, err := invite.New(st, m, invite.Options{})
+	iv, err := invite.New(m, invite.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -53,7 +53,7 @@ func (s *Service) Authorize(ctx context.Context, p Principal, ws uuid.UUID, anyO
 	if why == nil {
 		return nil
 	}
-	s.m.RecordDenied(ctx, p.UserID, p.OrgID, ActionUsed, p.KeyID.String(), why)
+	s.x.RecordDenied(ctx, p.UserID, p.OrgID, ActionUsed, p.KeyID.String(), why)
 	return fmt.Errorf("authorize: key %s: %w", p.KeyID, why)
 }
 

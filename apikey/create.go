@@ -57,7 +57,7 @@ func (s *Service) Create(ctx context.Context, actor string, org uuid.UUID, nk Ne
 		return Created{}, fmt.Errorf("%s: %w", ActionCreated, err)
 	}
 	var out Key
-	err = s.m.Mutate(ctx, actor, org, ActionCreated, func(ctx context.Context, op *membership.Op) error {
+	err = s.x.Mutate(ctx, actor, org, ActionCreated, func(ctx context.Context, op *membership.Op) error {
 		if err := op.Require(roles.PermAPIAccess); err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Service) Create(ctx context.Context, actor string, org uuid.UUID, nk Ne
 			return fmt.Errorf("%w: expiry must be after now and at most 100 years ahead", ErrInvalidInput)
 		}
 		if ws := nk.Scope.Workspace; ws != uuid.Nil {
-			if _, err := s.m.Store().Workspace(ctx, org, ws); err != nil {
+			if _, err := s.x.Store().Workspace(ctx, org, ws); err != nil {
 				return fmt.Errorf("scope: %w", err)
 			}
 		}

@@ -86,7 +86,7 @@ func (s *Service) AuthorizeGrant(ctx context.Context, p Principal, gs ...Grant) 
 	if why == nil {
 		return nil
 	}
-	s.m.RecordDenied(ctx, p.UserID, p.OrgID, ActionUsed, p.KeyID.String(), why)
+	s.x.RecordDenied(ctx, p.UserID, p.OrgID, ActionUsed, p.KeyID.String(), why)
 	return fmt.Errorf("authorize grant: key %s: %w", p.KeyID, why)
 }
 
@@ -177,7 +177,7 @@ func (s *Service) grantRefusal(ctx context.Context, p Principal, g gifted) (why,
 		}
 		if !member.Has(roles.PermAPIAccess) {
 			// No access there, or no such workspace in the organization.
-			if _, err := s.m.Store().Workspace(ctx, p.OrgID, ws); err != nil {
+			if _, err := s.x.Store().Workspace(ctx, p.OrgID, ws); err != nil {
 				return nil, fmt.Errorf("workspace %s: %w", ws, err)
 			}
 		}
@@ -194,7 +194,7 @@ func (s *Service) grantRefusal(ctx context.Context, p Principal, g gifted) (why,
 // for an active member whose org role is AllWorkspaces, beside its
 // organization permissions; nothing for anyone else.
 func (s *Service) everywhere(ctx context.Context, p Principal) (roles.PermSet, error) {
-	m, err := s.m.Store().Member(ctx, p.OrgID, p.UserID)
+	m, err := s.x.Store().Member(ctx, p.OrgID, p.UserID)
 	switch {
 	case isNotFound(err):
 		return 0, nil

@@ -52,7 +52,7 @@ func (s *Service) Get(ctx context.Context, actor string, org, id uuid.UUID) (Key
 // keys of owner ("" for every member's): its own, or anyone's with the
 // permission to manage members.
 func (s *Service) mayRead(ctx context.Context, actor string, org uuid.UUID, owner string) error {
-	m, err := s.m.Store().Member(ctx, org, actor)
+	m, err := s.x.Store().Member(ctx, org, actor)
 	switch {
 	case isNotFound(err):
 		return fmt.Errorf("%w: %q is not a member", ErrForbidden, actor)

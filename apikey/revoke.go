@@ -19,7 +19,7 @@ func (s *Service) Revoke(ctx context.Context, actor string, org, id uuid.UUID) e
 	if err := s.ready(ctx); err != nil {
 		return fmt.Errorf("%s: %w", ActionRevoked, err)
 	}
-	return s.m.Mutate(ctx, actor, org, ActionRevoked, func(ctx context.Context, op *membership.Op) error {
+	return s.x.Mutate(ctx, actor, org, ActionRevoked, func(ctx context.Context, op *membership.Op) error {
 		op.Target(id.String())
 		k, err := s.st.APIKey(ctx, org, id)
 		if err != nil {

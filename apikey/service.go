@@ -43,6 +43,7 @@ type Options struct {
 type Service struct {
 	st   Store
 	m    *membership.Service
+	x    *membership.Extension
 	cat  *roles.Catalog
 	opts Options
 	log  *slog.Logger
@@ -60,9 +61,9 @@ func New(st Store, m *membership.Service, opts Options) (*Service, error) {
 	if st == nil || m == nil {
 		return nil, fmt.Errorf("%w: a store and a membership service are required", ErrInvalidOptions)
 	}
-	s := &Service{st: st, m: m, cat: m.Roles(), opts: opts, log: opts.Logger}
+	s := &Service{st: st, m: m, x: membership.Extend(m, membership.ExtensionOptions{}), cat: m.Roles(), opts: opts, log: opts.Logger}
 	if s.log == nil {
-		s.log = m.Logger()
+		s.log = s.x.Logger()
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -66,7 +66,7 @@ var errUnknown = fmt.Errorf("%w: unknown key", ErrInvalidKey)
 
 // refuse audits the refused use of k and returns the error that says why.
 func (s *Service) refuse(ctx context.Context, k Key, why error) error {
-	s.m.RecordDenied(ctx, k.UserID, k.OrgID, ActionUsed, k.ID.String(), why)
+	s.x.RecordDenied(ctx, k.UserID, k.OrgID, ActionUsed, k.ID.String(), why)
 	return fmt.Errorf("authenticate: key %s: %w", k.ID, why)
 }
 

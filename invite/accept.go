@@ -101,7 +101,7 @@ func (s *Service) accept(ctx context.Context, t Token, in Invitee) (Acceptance, 
 // (AcceptByID).
 func (s *Service) acceptInvitation(ctx context.Context, inv Invitation, t *Token, in Invitee) (Acceptance, error) {
 	var out Acceptance
-	err := s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationAccepted, func(ctx context.Context, o *op) error {
+	err := s.x.Mutate(ctx, in.UserID, inv.OrgID, EventInvitationAccepted, func(ctx context.Context, o *membership.Op) error {
 		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
 			return err
@@ -127,7 +127,7 @@ func (s *Service) acceptInvitation(ctx context.Context, inv Invitation, t *Token
 			if err != nil {
 				return err
 			}
-			m, err = s.m.Admit(ctx, o.Op, inv.InvitedBy, membership.NewMember{UserID: in.UserID,
+			m, err = o.Admit(ctx, inv.InvitedBy, membership.NewMember{UserID: in.UserID,
 				Email: addr.ASCII, Name: in.Name, Role: inv.Role, Grants: inv.Grants, Workspaces: ws, Data: inv.Data})
 			if err != nil {
 				return err
@@ -215,7 +215,7 @@ func (s *Service) Reject(ctx context.Context, token string, in Invitee) error {
 
 // rejectInvitation declines inv for in; t as for acceptInvitation.
 func (s *Service) rejectInvitation(ctx context.Context, inv Invitation, t *Token, in Invitee) error {
-	return s.mutate(ctx, in.UserID, inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *op) error {
+	return s.x.Mutate(ctx, in.UserID, inv.OrgID, EventInvitationRejected, func(ctx context.Context, o *membership.Op) error {
 		inv, err := s.usableInvitation(ctx, o, t, inv)
 		if err != nil {
 			return err
@@ -241,7 +241,7 @@ func (s *Service) rejectInvitation(ctx context.Context, inv Invitation, t *Token
 // usableInvitation re-reads inv under its organization's lock and checks
 // that token t (when not nil) still opens it and that it can still be
 // decided: the read before the lock may be stale.
-func (s *Service) usableInvitation(ctx context.Context, o *op, t *Token, inv Invitation) (Invitation, error) {
+func (s *Service) usableInvitation(ctx context.Context, o *membership.Op, t *Token, inv Invitation) (Invitation, error) {
 	o.Target(inv.EmailKey)
 	cur, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
 	if err != nil {

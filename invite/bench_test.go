@@ -22,7 +22,7 @@ func benchSetup(b *testing.B) (context.Context, *membership.Service, *invite.Ser
 	if err != nil {
 		b.Fatal(err)
 	}
-	iv, err := invite.New(st, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1})
+	iv, err := invite.New(m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1})
 	if err != nil {
 		b.Fatal(err)
 	}

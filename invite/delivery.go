@@ -33,7 +33,7 @@ const mailKeyID = "outbox"
 
 // queueMail writes the email of inv, carrying tok, to the outbox in o's
 // transaction. Without a Mailer nothing is queued.
-func (s *Service) queueMail(ctx context.Context, o *op, inv Invitation, tok string, resent bool) error {
+func (s *Service) queueMail(ctx context.Context, o *membership.Op, inv Invitation, tok string, resent bool) error {
 	if s.opts.Mailer == nil {
 		return nil
 	}
@@ -204,19 +204,21 @@ func sameDigest(a, b []byte) bool {
 // reissue gives the invitation of an email whose token cannot be recovered
 // a fresh token, in a transaction of its own, and queues its email anew;
 // the expiry stays. It does nothing when the invitation has since left
-// pending or changed its token (the email is then moot).
+// pending or changed its token (the email is then moot). It runs within a
+// delivery, which sends the new email itself: its commit sends no mail
+// (see inDelivery).
 func (s *Service) reissue(ctx context.Context, inv Invitation, p mailPayload) error {
-	err := s.m.Mutate(ctx, inv.InvitedBy, inv.OrgID, EventInvitationReissued, func(ctx context.Context, mo *membership.Op) error {
-		o := &op{Op: mo}
+	ctx = context.WithValue(ctx, inDelivery{}, true)
+	err := s.x.Mutate(ctx, inv.InvitedBy, inv.OrgID, EventInvitationReissued, func(ctx context.Context, o *membership.Op) error {
 		o.Target(inv.EmailKey)
-		cur, err := s.st.Invitation(ctx, mo.Org.ID, inv.ID)
+		cur, err := s.st.Invitation(ctx, o.Org.ID, inv.ID)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if cur.StatusAt(mo.Now) != StatusPending || !sameDigest(cur.TokenHash, p.Hash) {
+		if cur.StatusAt(o.Now) != StatusPending || !sameDigest(cur.TokenHash, p.Hash) {
 			return nil
 		}
 		exp := cur.ExpiresAt
@@ -228,7 +230,7 @@ func (s *Service) reissue(ctx context.Context, inv Invitation, p mailPayload) er
 		if err := s.st.UpdateInvitation(ctx, cur); err != nil {
 			return err
 		}
-		if err := mo.RecordAs(ctx, "", invitationRecord(EventInvitationReissued, cur, nil)); err != nil {
+		if err := o.RecordAs(ctx, "", invitationRecord(EventInvitationReissued, cur, nil)); err != nil {
 			return err
 		}
 		return s.queueMail(ctx, o, cur, tok, p.Resent)

@@ -7,7 +7,7 @@
 //
 // A Service sits beside a membership.Service over the same store:
 //
-//	iv, err := invite.New(st, m, invite.Options{Mailer: mailer, Key: key, BaseURL: "https://app.example.com/invite/"})
+//	iv, err := invite.New(m, invite.Options{Mailer: mailer, Key: key, BaseURL: "https://app.example.com/invite/"})
 //	res, err := iv.Invite(ctx, "user-1", org.ID, invite.Request{
 //		Emails: "ann@acme.com; Bob <bob@partner.io>",
 //		Role:   roles.OrgMember,

@@ -29,7 +29,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	iv, err := invite.New(st, m, invite.Options{Mailer: printMailer{}, BaseURL: "https://app.example.com/invite/"})
+	iv, err := invite.New(m, invite.Options{Mailer: printMailer{}, BaseURL: "https://app.example.com/invite/"})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -125,10 +125,10 @@ func (s *Service) Invite(ctx context.Context, actor string, org uuid.UUID, req R
 		return Result{}, fmt.Errorf("%s: %w", EventInvitationCreated, err)
 	}
 	var res Result
-	err = s.mutate(ctx, actor, org, EventInvitationCreated, func(ctx context.Context, o *op) error {
+	err = s.x.Mutate(ctx, actor, org, EventInvitationCreated, func(ctx context.Context, o *membership.Op) error {
 		res = Result{Addresses: make([]AddressResult, 0, len(addrs))}
 		o.Target(batchTarget(addrs))
-		if err := s.m.MayInvite(o.Op, o.Actor); err != nil {
+		if err := s.x.MayInvite(o.Org, o.Actor); err != nil {
 			return err
 		}
 		var extraSeats, sends int
@@ -187,10 +187,10 @@ func (s *Service) mayInviteBeforeParsing(ctx context.Context, actor string, org 
 	case err != nil:
 		return fmt.Errorf("%s: %w", action, err)
 	default:
-		err = s.m.MayInvite(&membership.Op{Org: o}, m)
+		err = s.x.MayInvite(o, m)
 	}
 	if err != nil {
-		s.m.RecordDenied(ctx, actor, org, action, "", err)
+		s.x.RecordDenied(ctx, actor, org, action, "", err)
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	return nil
@@ -211,12 +211,12 @@ func addressBound(req Request) int {
 
 // plan decides what to do for one address and prepares the invitation;
 // seat reports whether it takes a seat not taken before.
-func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (AddressResult, bool, error) {
+func (s *Service) plan(ctx context.Context, o *membership.Op, a Address, req Request) (AddressResult, bool, error) {
 	r := AddressResult{Address: a}
 	if err := checkData(req.Data); err != nil {
 		return r, false, err
 	}
-	as, kind, err := s.m.Resolve(ctx, o.Op, o.Actor, membership.Assignment{
+	as, kind, err := o.Resolve(ctx, o.Actor, membership.Assignment{
 		Email: a.ASCII, Role: req.Role, Grants: req.Grants, Workspaces: req.Workspaces})
 	if err != nil {
 		return r, false, fmt.Errorf("inviting %q: %w", clipEntry(a.Email), err)
@@ -257,7 +257,7 @@ func (s *Service) plan(ctx context.Context, o *op, a Address, req Request) (Addr
 
 // send gives r's invitation a fresh token and expiry, saves it, audits it
 // and queues its email.
-func (s *Service) send(ctx context.Context, o *op, r *AddressResult) error {
+func (s *Service) send(ctx context.Context, o *membership.Op, r *AddressResult) error {
 	if !r.Outcome.sends() {
 		return nil
 	}
@@ -290,7 +290,7 @@ func (s *Service) send(ctx context.Context, o *op, r *AddressResult) error {
 
 // issue gives inv a new token: hash, sealed copy and expiry. It returns the
 // token.
-func (s *Service) issue(o *op, inv *Invitation) (string, error) {
+func (s *Service) issue(o *membership.Op, inv *Invitation) (string, error) {
 	tok, err := newToken(s.opts.Rand, KindInvitation)
 	if err != nil {
 		return "", err

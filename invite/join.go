@@ -47,7 +47,7 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (Acceptance, er
 		return Acceptance{}, fmt.Errorf("%s: %w", EventLinkJoined, err)
 	}
 	var out Acceptance
-	err = s.mutate(ctx, in.UserID, l.OrgID, EventLinkJoined, func(ctx context.Context, o *op) error {
+	err = s.x.Mutate(ctx, in.UserID, l.OrgID, EventLinkJoined, func(ctx context.Context, o *membership.Op) error {
 		o.Target(l.ID.String())
 		l, err := s.st.Link(ctx, o.Org.ID, l.ID)
 		if err != nil {
@@ -94,7 +94,7 @@ func (s *Service) join(ctx context.Context, t Token, in Invitee) (Acceptance, er
 		if err != nil {
 			return err
 		}
-		m, err := s.m.Admit(ctx, o.Op, l.CreatedBy, membership.NewMember{UserID: in.UserID,
+		m, err := o.Admit(ctx, l.CreatedBy, membership.NewMember{UserID: in.UserID,
 			Email: addr.ASCII, Name: in.Name, Role: l.Role, Workspaces: ws, Data: l.Data})
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 	"github.com/rosterkit/roster/storage"
 )
@@ -18,14 +19,14 @@ const quotaWindow = 24 * time.Hour
 // checkSeats returns ErrSeatLimit when extra more seats would exceed the
 // organization's, counted by the membership package's one rule (see
 // membership.Op.CheckSeats): members plus pending (unexpired) invitations.
-func (s *Service) checkSeats(ctx context.Context, o *op, extra int) error {
+func (s *Service) checkSeats(ctx context.Context, o *membership.Op, extra int) error {
 	return o.CheckSeats(ctx, extra)
 }
 
 // spend counts n invitation emails against the organization's and the
 // inviter's daily quotas, or returns ErrRateLimited when either would be
 // exceeded.
-func (s *Service) spend(ctx context.Context, o *op, n int) error {
+func (s *Service) spend(ctx context.Context, o *membership.Op, n int) error {
 	if n == 0 {
 		return nil
 	}
@@ -69,7 +70,7 @@ func (s *Service) throttle(ctx context.Context, actor string, org uuid.UUID, act
 	}
 	if err := s.opts.Limiter.Allow(ctx, org, actor, n); err != nil {
 		err = fmt.Errorf("%s: %w: %v", action, ErrRateLimited, err)
-		s.m.RecordDenied(ctx, actor, org, action, "", err)
+		s.x.RecordDenied(ctx, actor, org, action, "", err)
 		return err
 	}
 	return nil
@@ -77,7 +78,7 @@ func (s *Service) throttle(ctx context.Context, actor string, org uuid.UUID, act
 
 // mayChange refuses changing an invitation or link that gives more than
 // the actor holds (ErrForbidden): nobody changes what ranks above them.
-func (s *Service) mayChange(o *op, role roles.Role, grants roles.PermSet) error {
+func (s *Service) mayChange(o *membership.Op, role roles.Role, grants roles.PermSet) error {
 	actor, err := s.cat.OrgStanding(o.Actor.Role, o.Actor.Grants)
 	if err != nil {
 		return err

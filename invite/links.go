@@ -49,15 +49,18 @@ type NewLink struct {
 // ErrInvalidRole, ErrNotFound (a workspace of another organization),
 // ErrWorkspaceRequired, ErrInvalidInput (uses, expiry, domains or data).
 func (s *Service) CreateLink(ctx context.Context, actor string, org uuid.UUID, nl NewLink) (Link, string, error) {
+	if err := s.ready(ctx); err != nil {
+		return Link{}, "", fmt.Errorf("%s: %w", EventLinkCreated, err)
+	}
 	var (
 		out Link
 		tok string
 	)
-	err := s.mutate(ctx, actor, org, EventLinkCreated, func(ctx context.Context, o *op) error {
+	err := s.x.Mutate(ctx, actor, org, EventLinkCreated, func(ctx context.Context, o *membership.Op) error {
 		if o.Org.Settings.LinksDisabled {
 			return fmt.Errorf("%w for this organization", ErrLinksDisabled)
 		}
-		if err := s.m.MayInvite(o.Op, o.Actor); err != nil {
+		if err := s.x.MayInvite(o.Org, o.Actor); err != nil {
 			return err
 		}
 		domains, err := linkDomains(nl.AllowedDomains)
@@ -103,7 +106,10 @@ func (s *Service) CreateLink(ctx context.Context, actor string, org uuid.UUID, n
 // at least its rank. Revoking a revoked link does nothing. Errors:
 // ErrNotFound, ErrForbidden.
 func (s *Service) RevokeLink(ctx context.Context, actor string, org, id uuid.UUID) error {
-	return s.mutate(ctx, actor, org, EventLinkRevoked, func(ctx context.Context, o *op) error {
+	if err := s.ready(ctx); err != nil {
+		return fmt.Errorf("%s: %w", EventLinkRevoked, err)
+	}
+	return s.x.Mutate(ctx, actor, org, EventLinkRevoked, func(ctx context.Context, o *membership.Op) error {
 		l, err := s.managedLink(ctx, o, id)
 		if err != nil || l.Revoked {
 			return err
@@ -122,11 +128,14 @@ func (s *Service) RevokeLink(ctx context.Context, actor string, org, id uuid.UUI
 // as for RevokeLink. Errors: ErrNotFound, ErrRevoked, ErrForbidden, and
 // CreateLink's assignment errors.
 func (s *Service) RegenerateLink(ctx context.Context, actor string, org, id uuid.UUID) (Link, string, error) {
+	if err := s.ready(ctx); err != nil {
+		return Link{}, "", fmt.Errorf("%s: %w", EventLinkRegenerated, err)
+	}
 	var (
 		out Link
 		tok string
 	)
-	err := s.mutate(ctx, actor, org, EventLinkRegenerated, func(ctx context.Context, o *op) error {
+	err := s.x.Mutate(ctx, actor, org, EventLinkRegenerated, func(ctx context.Context, o *membership.Op) error {
 		if o.Org.Settings.LinksDisabled {
 			return fmt.Errorf("%w for this organization", ErrLinksDisabled)
 		}
@@ -165,8 +174,11 @@ func (s *Service) RegenerateLink(ctx context.Context, actor string, org, id uuid
 // ErrNotFound, ErrRevoked, ErrExpired, ErrUsedUp, ErrLinksDisabled,
 // ErrForbidden, ErrNoKey.
 func (s *Service) LinkURL(ctx context.Context, actor string, org, id uuid.UUID) (string, error) {
+	if err := s.ready(ctx); err != nil {
+		return "", fmt.Errorf("%s: %w", EventLinkURLShown, err)
+	}
 	var out string
-	err := s.mutate(ctx, actor, org, EventLinkURLShown, func(ctx context.Context, o *op) error {
+	err := s.x.Mutate(ctx, actor, org, EventLinkURLShown, func(ctx context.Context, o *membership.Op) error {
 		l, err := s.managedLink(ctx, o, id)
 		if err != nil {
 			return err
@@ -188,9 +200,9 @@ func (s *Service) LinkURL(ctx context.Context, actor string, org, id uuid.UUID) 
 }
 
 // managedLink loads link id under o's lock for a change by o's actor.
-func (s *Service) managedLink(ctx context.Context, o *op, id uuid.UUID) (Link, error) {
+func (s *Service) managedLink(ctx context.Context, o *membership.Op, id uuid.UUID) (Link, error) {
 	o.Target(id.String())
-	if err := s.m.MayInvite(o.Op, o.Actor); err != nil {
+	if err := s.x.MayInvite(o.Org, o.Actor); err != nil {
 		return Link{}, err
 	}
 	l, err := s.st.Link(ctx, o.Org.ID, id)
@@ -205,7 +217,7 @@ func (s *Service) managedLink(ctx context.Context, o *op, id uuid.UUID) (Link, e
 
 // relink checks that o's actor may give role and ws through a link and
 // sets them on l, with the actor as the link's authority.
-func (s *Service) relink(ctx context.Context, o *op, l *Link, role roles.Role, ws map[uuid.UUID]roles.Role) error {
+func (s *Service) relink(ctx context.Context, o *membership.Op, l *Link, role roles.Role, ws map[uuid.UUID]roles.Role) error {
 	// Who joins is not known yet: check the assignment as given to a
 	// co-worker. A joiner outside the co-worker domains gets the guest
 	// role when joining.
@@ -213,7 +225,7 @@ func (s *Service) relink(ctx context.Context, o *op, l *Link, role roles.Role, w
 	if d := o.Org.Settings.Domains; len(d) > 0 {
 		email = "link@" + d[0]
 	}
-	as, _, err := s.m.Resolve(ctx, o.Op, o.Actor, membership.Assignment{Email: email, Role: role, Workspaces: ws})
+	as, _, err := o.Resolve(ctx, o.Actor, membership.Assignment{Email: email, Role: role, Workspaces: ws})
 	if err != nil {
 		return err
 	}
@@ -222,7 +234,7 @@ func (s *Service) relink(ctx context.Context, o *op, l *Link, role roles.Role, w
 }
 
 // issueLink gives l a new token and returns it.
-func (s *Service) issueLink(o *op, l *Link) (string, error) {
+func (s *Service) issueLink(o *membership.Op, l *Link) (string, error) {
 	tok, err := newToken(s.opts.Rand, KindLink)
 	if err != nil {
 		return "", err

@@ -31,11 +31,14 @@ type InvitationUpdate struct {
 // (a secret for the actor: never log it). Errors: ErrNotFound, ErrRevoked,
 // ErrAlreadyUsed, ErrRejected, ErrForbidden, ErrSeatLimit, ErrRateLimited.
 func (s *Service) Resend(ctx context.Context, actor string, org, id uuid.UUID) (Invitation, string, error) {
+	if err := s.ready(ctx); err != nil {
+		return Invitation{}, "", fmt.Errorf("%s: %w", EventInvitationResent, err)
+	}
 	var (
 		out Invitation
 		tok string
 	)
-	err := s.mutate(ctx, actor, org, EventInvitationResent, func(ctx context.Context, o *op) error {
+	err := s.x.Mutate(ctx, actor, org, EventInvitationResent, func(ctx context.Context, o *membership.Op) error {
 		inv, err := s.managed(ctx, o, id)
 		if err != nil {
 			return err
@@ -81,7 +84,10 @@ func (s *Service) Resend(ctx context.Context, actor string, org, id uuid.UUID) (
 // RevokeLink. Errors: ErrNotFound, ErrAlreadyUsed, ErrRejected,
 // ErrExpired, ErrForbidden.
 func (s *Service) Revoke(ctx context.Context, actor string, org, id uuid.UUID) error {
-	return s.mutate(ctx, actor, org, EventInvitationRevoked, func(ctx context.Context, o *op) error {
+	if err := s.ready(ctx); err != nil {
+		return fmt.Errorf("%s: %w", EventInvitationRevoked, err)
+	}
+	return s.x.Mutate(ctx, actor, org, EventInvitationRevoked, func(ctx context.Context, o *membership.Op) error {
 		inv, err := s.managed(ctx, o, id)
 		if errors.Is(err, ErrRevoked) {
 			// Already revoked: nothing to do, for someone who could have.
@@ -105,8 +111,11 @@ func (s *Service) Revoke(ctx context.Context, actor string, org, id uuid.UUID) e
 // Invite's assignment checks (ErrInvalidRole, ErrNotFound,
 // ErrWorkspaceRequired, ErrGuestsNotAllowed).
 func (s *Service) UpdateInvitation(ctx context.Context, actor string, org, id uuid.UUID, u InvitationUpdate) (Invitation, error) {
+	if err := s.ready(ctx); err != nil {
+		return Invitation{}, fmt.Errorf("%s: %w", EventInvitationUpdated, err)
+	}
 	var out Invitation
-	err := s.mutate(ctx, actor, org, EventInvitationUpdated, func(ctx context.Context, o *op) error {
+	err := s.x.Mutate(ctx, actor, org, EventInvitationUpdated, func(ctx context.Context, o *membership.Op) error {
 		inv, err := s.managed(ctx, o, id)
 		if err != nil {
 			return err
@@ -142,8 +151,11 @@ func (s *Service) UpdateInvitation(ctx context.Context, actor string, org, id uu
 // is audited. Who may: as for Resend. Errors: ErrNotFound, ErrExpired,
 // ErrRevoked, ErrAlreadyUsed, ErrRejected, ErrForbidden, ErrNoKey.
 func (s *Service) InvitationURL(ctx context.Context, actor string, org, id uuid.UUID) (string, error) {
+	if err := s.ready(ctx); err != nil {
+		return "", fmt.Errorf("%s: %w", EventInvitationURLShown, err)
+	}
 	var out string
-	err := s.mutate(ctx, actor, org, EventInvitationURLShown, func(ctx context.Context, o *op) error {
+	err := s.x.Mutate(ctx, actor, org, EventInvitationURLShown, func(ctx context.Context, o *membership.Op) error {
 		inv, err := s.managed(ctx, o, id)
 		if err != nil {
 			return err
@@ -179,9 +191,9 @@ func (s *Service) URL(token string) string {
 // managed loads invitation id under o's lock for a change by o's actor:
 // it must be stored pending, and the actor must be allowed to invite and
 // have sent it, or manage members with at least its rank.
-func (s *Service) managed(ctx context.Context, o *op, id uuid.UUID) (Invitation, error) {
+func (s *Service) managed(ctx context.Context, o *membership.Op, id uuid.UUID) (Invitation, error) {
 	o.Target(id.String())
-	if err := s.m.MayInvite(o.Op, o.Actor); err != nil {
+	if err := s.x.MayInvite(o.Org, o.Actor); err != nil {
 		return Invitation{}, err
 	}
 	inv, err := s.st.Invitation(ctx, o.Org.ID, id)
@@ -200,7 +212,7 @@ func (s *Service) managed(ctx context.Context, o *op, id uuid.UUID) (Invitation,
 
 // mayManage allows the one who sent an invitation (or made a link), or a
 // manager of members who outranks what it gives.
-func (s *Service) mayManage(o *op, by string, role roles.Role, grants roles.PermSet) error {
+func (s *Service) mayManage(o *membership.Op, by string, role roles.Role, grants roles.PermSet) error {
 	if by == o.Actor.UserID {
 		return nil
 	}
@@ -212,8 +224,8 @@ func (s *Service) mayManage(o *op, by string, role roles.Role, grants roles.Perm
 
 // reassign checks that o's actor may give role, grants and ws to inv's
 // address and sets them (with the kind they make) on inv.
-func (s *Service) reassign(ctx context.Context, o *op, inv *Invitation, role roles.Role, grants roles.PermSet, ws map[uuid.UUID]roles.Role) error {
-	as, kind, err := s.m.Resolve(ctx, o.Op, o.Actor, membership.Assignment{
+func (s *Service) reassign(ctx context.Context, o *membership.Op, inv *Invitation, role roles.Role, grants roles.PermSet, ws map[uuid.UUID]roles.Role) error {
+	as, kind, err := o.Resolve(ctx, o.Actor, membership.Assignment{
 		Email: inv.EmailKey, Role: role, Grants: grants, Workspaces: ws})
 	if err != nil {
 		return err

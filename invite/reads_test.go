@@ -41,7 +41,7 @@ func TestAcceptReadsEachRowOnce(t *testing.T) {
 	st := &readCounter{Store: memstore.New(), members: map[string]int{}, workspaces: map[string]int{}}
 	m, err := membership.New(st, membership.Options{})
 	require.NoError(t, err)
-	iv, err := invite.New(st, m, invite.Options{})
+	iv, err := invite.New(m, invite.Options{})
 	require.NoError(t, err)
 	org, err := m.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Acme", Slug: "acme", OwnerEmail: "owner@acme.com"})
 	require.NoError(t, err)

@@ -104,6 +104,7 @@ type Options struct {
 type Service struct {
 	st   Store
 	m    *membership.Service
+	x    *membership.Extension
 	ms   membership.Store
 	cat  *roles.Catalog
 	opts Options
@@ -115,22 +116,14 @@ type Service struct {
 	log      *slog.Logger
 }
 
-// New returns a Service over st (the store of m, which implements Store as
-// well), or an error wrapping ErrInvalidOptions when the options cannot
-// work: no store or membership service, a key of the wrong size, a base URL
+// New returns a Service over m and its store, which must implement Store
+// as well (memstore's and sqlstore's do), or an error wrapping
+// ErrInvalidOptions when the options cannot work: no membership service, a
+// store that does not implement Store, a key of the wrong size, a base URL
 // that is not absolute https, a TTL or batch limit out of range. On error
 // the Service is nil; its methods would return ErrInvalidOptions.
-func New(st Store, m *membership.Service, opts Options) (*Service, error) {
-	s := &Service{st: st, m: m, opts: opts, log: opts.Logger}
-	if m != nil {
-		s.ms, s.cat = m.Store(), m.Roles()
-		if s.log == nil {
-			s.log = m.Logger()
-		}
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
+func New(m *membership.Service, opts Options) (*Service, error) {
+	s := &Service{m: m, opts: opts}
 	if err := s.setup(); err != nil {
 		return nil, err
 	}
@@ -139,9 +132,20 @@ func New(st Store, m *membership.Service, opts Options) (*Service, error) {
 
 func (s *Service) setup() error {
 	o := &s.opts
+	if s.m == nil {
+		return fmt.Errorf("%w: a membership service is required", ErrInvalidOptions)
+	}
+	s.x = s.extension(s.m)
+	s.ms, s.cat, s.log = s.x.Store(), s.m.Roles(), o.Logger
+	if s.log == nil {
+		s.log = s.x.Logger()
+	}
+	st, ok := s.ms.(Store)
+	if !ok {
+		return fmt.Errorf("%w: the membership service's store does not implement invite.Store", ErrInvalidOptions)
+	}
+	s.st = st
 	switch {
-	case s.st == nil || s.m == nil:
-		return fmt.Errorf("%w: a store and a membership service are required", ErrInvalidOptions)
 	case o.TTL < 0:
 		return fmt.Errorf("%w: negative TTL", ErrInvalidOptions)
 	case o.TTL > MaxTTL || o.LinkTTL > MaxTTL:

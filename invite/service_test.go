@@ -24,7 +24,7 @@ func newServices(t *testing.T, opts invite.Options) (context.Context, *membershi
 	require.NoError(t, err)
 	org, err := m.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Acme", Slug: "acme", OwnerEmail: "owner@acme.com"})
 	require.NoError(t, err)
-	iv, err := invite.New(st, m, opts)
+	iv, err := invite.New(m, opts)
 	require.NoError(t, err)
 	return ctx, m, iv, org
 }
@@ -48,7 +48,7 @@ func TestNewRefusesUnusableOptions(t *testing.T) {
 		"javascript base URL": {BaseURL: "javascript:alert(1)"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			iv, err := invite.New(st, m, opts)
+			iv, err := invite.New(m, opts)
 			require.ErrorIs(t, err, invite.ErrInvalidOptions)
 			require.Equal(t, "invalid_options", membership.CodeOf(err))
 			require.NotContains(t, err.Error(), "short") // no key material
@@ -64,18 +64,22 @@ func TestNewRefusesUnusableOptions(t *testing.T) {
 			require.ErrorIs(t, err, invite.ErrInvalidOptions)
 		})
 	}
-	for name, args := range map[string]struct {
-		st invite.Store
-		m  *membership.Service
-	}{"no store": {nil, m}, "no membership service": {st, nil}, "neither": {nil, nil}} {
+	// A membership Service over a store that keeps no invitations.
+	bare, err := membership.New(struct{ membership.Store }{st}, membership.Options{})
+	require.NoError(t, err)
+	for name, m := range map[string]*membership.Service{
+		"no membership service":             nil,
+		"a membership service not from New": {},
+		"a store that keeps no invitations": bare,
+	} {
 		t.Run(name, func(t *testing.T) {
-			iv, err := invite.New(args.st, args.m, invite.Options{})
+			iv, err := invite.New(m, invite.Options{})
 			require.ErrorIs(t, err, invite.ErrInvalidOptions)
 			require.Nil(t, iv)
 		})
 	}
 	t.Run("localhost over http is accepted", func(t *testing.T) {
-		_, err := invite.New(st, m, invite.Options{BaseURL: "http://localhost:8080/invite/"})
+		_, err := invite.New(m, invite.Options{BaseURL: "http://localhost:8080/invite/"})
 		require.NoError(t, err)
 	})
 }

@@ -12,7 +12,7 @@ import (
 // Store is the persistence the invite Service needs, beside
 // membership.Store: the same store value implements both, and a
 // transaction begun through either is joined by the other (the Service
-// passes the context of membership.Service.Mutate to these methods).
+// passes the context of membership.Extension.Mutate to these methods).
 // memstore and sqlstore implement it; a host may implement it over its own
 // database and prove it with storagetest.
 //

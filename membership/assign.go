@@ -10,7 +10,8 @@ import (
 )
 
 // Assignment is what someone joining would receive: an org role, grants and
-// workspace roles. Resolve checks it against an organization and an actor.
+// workspace roles. Op.Resolve checks it against an organization and an
+// actor.
 type Assignment struct {
 	Email      string
 	Role       roles.Role
@@ -28,10 +29,14 @@ type Assignment struct {
 //     where the organization requires it (ErrWorkspaceRequired);
 //   - by must outrank and out-hold everything given (ErrForbidden), at
 //     organization scope and in every workspace.
-func (s *Service) Resolve(ctx context.Context, op *Op, by Member, a Assignment) (Assignment, Kind, error) {
-	if err := s.readyOp(ctx, op); err != nil {
+func (op *Op) Resolve(ctx context.Context, by Member, a Assignment) (Assignment, Kind, error) {
+	if err := op.ready(ctx); err != nil {
 		return Assignment{}, "", err
 	}
+	return op.s.resolve(ctx, op, by, a)
+}
+
+func (s *Service) resolve(ctx context.Context, op *Op, by Member, a Assignment) (Assignment, Kind, error) {
 	out := Assignment{Email: a.Email, Role: a.Role, Grants: a.Grants}
 	if out.Role == "" {
 		out.Role = s.cat.DefaultOrgRole()
@@ -120,17 +125,7 @@ func (s *Service) workspaceStanding(ctx context.Context, m Member, ws uuid.UUID)
 	return s.cat.WorkspaceStanding(m.Role, a.WorkspaceRole)
 }
 
-// MayInvite returns nil when m may invite people into op's organization: an
-// active member holding the invite permission by role or grant, or a
-// co-worker when the organization lets members invite. Guests never invite.
-// CanInvite asks the same question outside a mutation.
-func (s *Service) MayInvite(op *Op, m Member) error {
-	if op == nil {
-		return errNoOp
-	}
-	return s.mayInvite(op.Org, m)
-}
-
+// mayInvite is the rule of Extension.MayInvite.
 func (s *Service) mayInvite(org Organization, m Member) error {
 	if m.Deactivated || m.UserID == "" {
 		return fmt.Errorf("%w: %q is not an active member", ErrForbidden, clip(m.UserID))
@@ -149,8 +144,8 @@ func (s *Service) mayInvite(org Organization, m Member) error {
 }
 
 // CanInvite reports whether userID may invite people into org now, by the
-// rule Invite and CreateLink enforce (MayInvite): the invite permission by
-// role or grant, or the organization's MembersMayInvite for co-workers;
+// rule Invite and CreateLink enforce: the invite permission by role or
+// grant, or the organization's MembersMayInvite for co-workers;
 // never for guests. A host asks it to show or hide its Invite button. A
 // non-member, a deactivated member or an unknown organization is simply
 // false; the error is for store failures.
@@ -184,8 +179,8 @@ func (s *Service) CanInvite(ctx context.Context, org uuid.UUID, userID string) (
 
 // checkGuestGrants returns ErrForbidden when a member of kind kind holding
 // role def would carry a grant guests can never use: guests never invite
-// (MayInvite), so the invite grant is refused to them rather than stored
-// unused.
+// (see mayInvite), so the invite grant is refused to them rather than
+// stored unused.
 func checkGuestGrants(kind Kind, def roles.RoleDef, grants roles.PermSet) error {
 	if (kind == KindGuest || def.Guest) && grants.Has(roles.PermInvite) {
 		return fmt.Errorf("%w: guests never invite, so a guest cannot hold the invite grant", ErrForbidden)

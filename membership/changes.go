@@ -12,7 +12,7 @@ import (
 // ChangeRole gives a member another org role. The actor needs the
 // manage-members permission and the authority of Ceiling; the last active
 // owner cannot be demoted (ErrLastOwner). A member demoted below the right
-// to invite (see MayInvite) loses, in the same transaction, the pending
+// to invite (see Extension.MayInvite) loses, in the same transaction, the pending
 // invitations and invite links it sent, as with RemoveMember.
 func (s *Service) ChangeRole(ctx context.Context, actor string, org uuid.UUID, userID string, role roles.Role) (Member, error) {
 	var out Member

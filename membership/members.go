@@ -15,7 +15,7 @@ import (
 // AddMember adds someone to an organization directly, without an
 // invitation: for host provisioning such as SSO just-in-time accounts. The
 // actor needs the manage-members permission and the same authority as for
-// an invitation (see Resolve). A pending invitation of the organization
+// an invitation (see Op.Resolve). A pending invitation of the organization
 // to the member's address is revoked in the same transaction (audited as
 // invitation.revoked, reason member.added): the member holds the seat it
 // held. It returns ErrConflict when the user is already a member and
@@ -39,17 +39,18 @@ func (s *Service) AddMember(ctx context.Context, actor string, org uuid.UUID, nm
 	return out, err
 }
 
-// Admit adds a member inside op's transaction on the authority of inviter,
+// Admit adds a member in op's transaction on the authority of inviter,
 // checked as it stands now: inviter must still be allowed to invite
-// (MayInvite) and to give everything in nm (Resolve). The invite package
-// calls it when an invitation or link is accepted, so an inviter who lost
-// authority since no longer grants it. It needs a free seat (see
-// Op.CheckSeats): an invitation being accepted must be marked accepted
+// (Extension.MayInvite) and to give everything in nm (Resolve). The invite
+// package calls it when an invitation or link is accepted, so an inviter
+// who lost authority since no longer grants it. It needs a free seat (see
+// CheckSeats): an invitation being accepted must be marked accepted
 // first, so that the seat it holds is free for its invitee.
-func (s *Service) Admit(ctx context.Context, op *Op, inviter string, nm NewMember) (Member, error) {
-	if err := s.readyOp(ctx, op); err != nil {
+func (op *Op) Admit(ctx context.Context, inviter string, nm NewMember) (Member, error) {
+	if err := op.ready(ctx); err != nil {
 		return Member{}, err
 	}
+	s := op.s
 	by, err := s.st.Member(ctx, op.Org.ID, inviter)
 	if err != nil {
 		if isNotFound(err) {
@@ -57,7 +58,7 @@ func (s *Service) Admit(ctx context.Context, op *Op, inviter string, nm NewMembe
 		}
 		return Member{}, err
 	}
-	if err := s.MayInvite(op, by); err != nil {
+	if err := s.mayInvite(op.Org, by); err != nil {
 		return Member{}, err
 	}
 	return s.admit(ctx, op, by, nm)
@@ -77,7 +78,7 @@ func (s *Service) admit(ctx context.Context, op *Op, by Member, nm NewMember) (M
 	if err := hostdata.Check(nm.Data); err != nil {
 		return Member{}, fmt.Errorf("%w: %v", ErrInvalidInput, err)
 	}
-	a, kind, err := s.Resolve(ctx, op, by, Assignment{Email: nm.Email, Role: nm.Role, Grants: nm.Grants, Workspaces: nm.Workspaces})
+	a, kind, err := s.resolve(ctx, op, by, Assignment{Email: nm.Email, Role: nm.Role, Grants: nm.Grants, Workspaces: nm.Workspaces})
 	if err != nil {
 		return Member{}, err
 	}

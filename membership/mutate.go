@@ -12,8 +12,8 @@ import (
 )
 
 // Op is one mutation of one organization in progress: it runs inside a
-// transaction that holds the organization's lock. The invite package and
-// hosts extending Roster use it through Mutate.
+// transaction that holds the organization's lock. Extension.Mutate gives
+// one to the function it runs; an Op made any other way does nothing.
 type Op struct {
 	// Org is the organization, read under its lock.
 	Org Organization
@@ -43,13 +43,14 @@ type Record struct {
 	Data map[string]string
 }
 
-// Mutate runs fn as one mutation of org by actor: in a transaction, after
+// mutate runs fn as one mutation of org by actor: in a transaction, after
 // locking the organization and loading the actor's membership. If fn
 // returns nil, the transaction commits and outbox messages are delivered
-// (unless Options.DeferDelivery); otherwise it rolls back and, when the
-// error is ErrForbidden, ErrLastOwner or ErrSeatLimit, a denied audit event
-// for action is written in a transaction of its own.
-func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, action string, fn func(ctx context.Context, op *Op) error) error {
+// (unless Options.DeferDelivery), then x's AfterCommit runs; otherwise the
+// transaction rolls back and, when the error is a refusal (see
+// refused), a denied audit event for action is written in a transaction of
+// its own. x is nil for the Service's own mutations.
+func (s *Service) mutate(ctx context.Context, x *Extension, actor string, org uuid.UUID, action string, fn func(ctx context.Context, op *Op) error) error {
 	if err := s.ready(ctx); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
@@ -80,16 +81,17 @@ func (s *Service) Mutate(ctx context.Context, actor string, org uuid.UUID, actio
 		})
 	})
 	if err != nil {
-		if denied(err) {
-			s.RecordDenied(ctx, actor, org, action, target, err)
+		if x.refused(err) {
+			s.recordDenied(ctx, actor, org, action, target, err)
 		}
 		return fmt.Errorf("%s: %w", action, err)
 	}
 	s.afterCommit(ctx)
+	x.committed(ctx)
 	return nil
 }
 
-// mutateMembers is Mutate for an operation on the members userIDs, which
+// mutateMembers is mutate for an operation on the members userIDs, which
 // are checked first: a user ID no member could have is ErrInvalidInput
 // before anything is read or recorded, so the audit event of a refused
 // attempt never carries one. The operation's target is the member when
@@ -105,7 +107,7 @@ func (s *Service) mutateMembers(ctx context.Context, actor string, org uuid.UUID
 	if err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
-	return s.Mutate(ctx, actor, org, action, func(ctx context.Context, op *Op) error {
+	return s.mutate(ctx, nil, actor, org, action, func(ctx context.Context, op *Op) error {
 		if len(userIDs) == 1 {
 			op.Target(userIDs[0])
 		}
@@ -113,20 +115,16 @@ func (s *Service) mutateMembers(ctx context.Context, actor string, org uuid.UUID
 	})
 }
 
+// denied reports the refusals of the Service's own mutations, which
+// every mutation audits.
 func denied(err error) bool {
 	return errors.Is(err, ErrForbidden) || errors.Is(err, ErrLastOwner) || errors.Is(err, ErrSeatLimit)
 }
 
-// RecordDenied writes the audit event of a refused attempt, in a
-// transaction of its own (the attempt's was rolled back). Mutate calls it
-// for ErrForbidden, ErrLastOwner and ErrSeatLimit; packages with refusals of
-// their own (an expired invitation, say) call it too. It is best effort: a
-// failure is logged, not returned, since the caller already has the more
-// useful error. What a refusal writes is bounded: nothing for an actor ID
-// no member could have (see MaxUserIDLen) or an unknown organization, the
-// target cut to MaxAuditTargetLen bytes, and the reason the code of cause
-// (see CodeOf), never its message.
-func (s *Service) RecordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
+// recordDenied writes the audit event of a refused attempt, in a
+// transaction of its own (the attempt's was rolled back); see
+// Extension.RecordDenied.
+func (s *Service) recordDenied(ctx context.Context, actor string, org uuid.UUID, action, target string, cause error) {
 	if s.ready(ctx) != nil || org == uuid.Nil || cause == nil || checkUserID("actor", actor) != nil {
 		return
 	}

@@ -111,7 +111,7 @@ func (s *Service) OrganizationBySlug(ctx context.Context, slug string) (Organiza
 // transaction, what members who may then not invite had sent.
 func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid.UUID, u OrganizationUpdate) (Organization, error) {
 	var out Organization
-	err := s.Mutate(ctx, actor, org, EventOrganizationUpdated, func(ctx context.Context, op *Op) error {
+	err := s.mutate(ctx, nil, actor, org, EventOrganizationUpdated, func(ctx context.Context, op *Op) error {
 		op.Target(org.String())
 		if err := op.Require(roles.PermManageSettings); err != nil {
 			return err
@@ -221,7 +221,7 @@ func diffSettings(before, after map[string]string, a, b Settings) {
 // catalog). The host learns of it through an organization.deleted event;
 // the audit trail goes with the organization.
 func (s *Service) DeleteOrganization(ctx context.Context, actor string, org uuid.UUID) error {
-	return s.Mutate(ctx, actor, org, EventOrganizationDeleted, func(ctx context.Context, op *Op) error {
+	return s.mutate(ctx, nil, actor, org, EventOrganizationDeleted, func(ctx context.Context, op *Op) error {
 		op.Target(org.String())
 		if err := op.Require(roles.PermDeleteOrganization); err != nil {
 			return err

@@ -20,16 +20,13 @@ func (s *Service) ready(ctx context.Context) error {
 	return nil
 }
 
-var errNoOp = fmt.Errorf("%w: no operation (Mutate gives one)", ErrInvalidInput)
+var errNoOp = fmt.Errorf("%w: no operation (Extension.Mutate gives one)", ErrInvalidInput)
 
-// readyOp is ready for the methods that act inside an operation of
-// Mutate.
-func (s *Service) readyOp(ctx context.Context, op *Op) error {
-	if err := s.ready(ctx); err != nil {
-		return err
-	}
-	if op == nil {
+// ready is Service.ready for the methods of an Op, which need one made by
+// Extension.Mutate.
+func (op *Op) ready(ctx context.Context) error {
+	if op == nil || op.s == nil {
 		return errNoOp
 	}
-	return nil
+	return op.s.ready(ctx)
 }

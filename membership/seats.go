@@ -75,13 +75,11 @@ func (s *Service) revokeSendersWhoMayNotInvite(ctx context.Context, op *Op, next
 		return err
 	}
 	slices.Sort(senders)
-	after := *op
-	after.Org = next
 	for _, id := range senders {
 		m, err := s.st.Member(ctx, op.Org.ID, id)
 		switch {
 		case err == nil:
-			if s.MayInvite(&after, m) == nil {
+			if s.mayInvite(next, m) == nil {
 				continue
 			}
 		case !isNotFound(err):
@@ -97,7 +95,7 @@ func (s *Service) revokeSendersWhoMayNotInvite(ctx context.Context, op *Op, next
 // revokeUnlessMayInvite revokes what m sent (see revokeInvitesOf) when m,
 // as it now stands, may not invite: a change (cause) took the right away.
 func (s *Service) revokeUnlessMayInvite(ctx context.Context, op *Op, m Member, cause string) error {
-	if s.MayInvite(op, m) == nil {
+	if s.mayInvite(op.Org, m) == nil {
 		return nil
 	}
 	return s.revokeInvitesOf(ctx, op, m.UserID, cause)

@@ -131,9 +131,3 @@ func (s *Service) Roles() *roles.Catalog { return s.cat }
 
 // Clock returns the Service's clock.
 func (s *Service) Clock() Clock { return s.clock }
-
-// Store returns the Service's store.
-func (s *Service) Store() Store { return s.st }
-
-// Logger returns the Service's logger.
-func (s *Service) Logger() *slog.Logger { return s.log }

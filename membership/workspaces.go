@@ -14,7 +14,7 @@ import (
 // permission. Owners and admins are its admins at once, with no access row.
 func (s *Service) CreateWorkspace(ctx context.Context, actor string, org uuid.UUID, name string) (Workspace, error) {
 	var out Workspace
-	err := s.Mutate(ctx, actor, org, EventWorkspaceCreated, func(ctx context.Context, op *Op) error {
+	err := s.mutate(ctx, nil, actor, org, EventWorkspaceCreated, func(ctx context.Context, op *Op) error {
 		if err := op.Require(roles.PermManageWorkspaces); err != nil {
 			return err
 		}
@@ -36,7 +36,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, actor string, org uuid.UU
 // RenameWorkspace renames a workspace (ErrConflict when the name is taken).
 func (s *Service) RenameWorkspace(ctx context.Context, actor string, org, ws uuid.UUID, name string) (Workspace, error) {
 	var out Workspace
-	err := s.Mutate(ctx, actor, org, EventWorkspaceRenamed, func(ctx context.Context, op *Op) error {
+	err := s.mutate(ctx, nil, actor, org, EventWorkspaceRenamed, func(ctx context.Context, op *Op) error {
 		w, err := s.managedWorkspace(ctx, op, ws)
 		if err != nil {
 			return err
@@ -65,7 +65,7 @@ func (s *Service) RenameWorkspace(ctx context.Context, actor string, org, ws uui
 // without one (ErrWorkspaceRequired). The host's content in it is the
 // host's to handle, on the workspace.deleted event.
 func (s *Service) DeleteWorkspace(ctx context.Context, actor string, org, ws uuid.UUID) error {
-	return s.Mutate(ctx, actor, org, EventWorkspaceDeleted, func(ctx context.Context, op *Op) error {
+	return s.mutate(ctx, nil, actor, org, EventWorkspaceDeleted, func(ctx context.Context, op *Op) error {
 		w, err := s.managedWorkspace(ctx, op, ws)
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	iv, err := invite.New(st, m, invite.Options{BaseURL: rosterhttp.AcceptURL("http://localhost:8080", "")})
+	iv, err := invite.New(m, invite.Options{BaseURL: rosterhttp.AcceptURL("http://localhost:8080", "")})
 	if err != nil {
 		fmt.Println(err)
 		return

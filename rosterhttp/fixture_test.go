@@ -80,7 +80,7 @@ func services(t testing.TB, st store, change ...func(*invite.Options)) (*members
 	for _, c := range change {
 		c(&o)
 	}
-	iv, err := invite.New(st, ms, o)
+	iv, err := invite.New(ms, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestEveryKeyRuleIsARoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iv, err := invite.New(st, ms, invite.Options{})
+	iv, err := invite.New(ms, invite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

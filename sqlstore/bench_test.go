@@ -377,7 +377,7 @@ func inviteSetup(b *testing.B, dialect string) (*Store, *invite.Service, uuid.UU
 	if err != nil {
 		b.Fatal(err)
 	}
-	iv, err := invite.New(st, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1, DeferDelivery: true})
+	iv, err := invite.New(m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1, DeferDelivery: true})
 	if err != nil {
 		b.Fatal(err)
 	}

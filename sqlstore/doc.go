@@ -11,7 +11,7 @@
 //	defer st.Close()
 //	m, err := membership.New(st, membership.Options{})
 //	if err != nil { ... }
-//	iv, err := invite.New(st, m, invite.Options{})
+//	iv, err := invite.New(m, invite.Options{})
 //
 // # Databases
 //

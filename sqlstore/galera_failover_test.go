@@ -198,7 +198,7 @@ func TestGaleraNodeDiesMidBurst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		iv, err := invite.New(h, m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1, DeferDelivery: true})
+		iv, err := invite.New(m, invite.Options{InvitesPerDay: -1, InvitesPerInviterPerDay: -1, DeferDelivery: true})
 		if err != nil {
 			t.Fatal(err)
 		}

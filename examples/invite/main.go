@@ -66,7 +66,7 @@ func run() error {
 		return err
 	}
 	mailer := &printMailer{last: map[string]string{}}
-	iv, err := invite.New(st, m, invite.Options{
+	iv, err := invite.New(m, invite.Options{
 		Mailer:  mailer,
 		Key:     key,
 		BaseURL: "https://app.example.com/invite/",

@@ -41,7 +41,7 @@ func newApp(ctx context.Context, st *sqlstore.Store, origin string) (*app, error
 	if a.ms, err = membership.New(st, membership.Options{}); err != nil {
 		return nil, err
 	}
-	if a.iv, err = invite.New(st, a.ms, invite.Options{Mailer: a.mail, Key: key, BaseURL: rosterhttp.AcceptURL(origin, "")}); err != nil {
+	if a.iv, err = invite.New(a.ms, invite.Options{Mailer: a.mail, Key: key, BaseURL: rosterhttp.AcceptURL(origin, "")}); err != nil {
 		return nil, err
 	}
 	if a.ks, err = apikey.New(st, a.ms, apikey.Options{}); err != nil {

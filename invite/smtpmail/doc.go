@@ -10,7 +10,7 @@
 //	if err != nil {
 //		return err
 //	}
-//	iv, err := invite.New(st, m, invite.Options{Mailer: mailer, BaseURL: "https://app.example.com/invite/"})
+//	iv, err := invite.New(m, invite.Options{Mailer: mailer, BaseURL: "https://app.example.com/invite/"})
 //
 // # What is sent
 //

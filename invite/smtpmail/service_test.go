@@ -34,7 +34,7 @@ func TestInvitationsGoOutThroughSMTP(t *testing.T) {
 	up := authSink(t, sinkConfig{})
 	var cur atomic.Pointer[smtpmail.Mailer]
 	cur.Store(newMailer(t, down, nil))
-	iv, err := invite.New(st, m, invite.Options{
+	iv, err := invite.New(m, invite.Options{
 		Mailer:        invite.MailerFunc(func(ctx context.Context, ml invite.Mail) error { return cur.Load().Send(ctx, ml) }),
 		BaseURL:       "https://app.example.com/invite/",
 		DeferDelivery: true,

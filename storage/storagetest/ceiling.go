@@ -244,7 +244,7 @@ func testCatalogRules(t *testing.T, newStore func(t *testing.T) Store) {
 		t.Parallel()
 		f := newFixture(t, newStore)
 		require := func(p roles.Permission) error {
-			return f.svc.Mutate(f.ctx, f.owner, f.org.ID, "host.action", func(ctx context.Context, op *membership.Op) error {
+			return membership.Extend(f.svc, membership.ExtensionOptions{}).Mutate(f.ctx, f.owner, f.org.ID, "host.action", func(ctx context.Context, op *membership.Op) error {
 				return op.Require(p)
 			})
 		}

@@ -106,8 +106,9 @@ func testEdges(t *testing.T, newStore func(t *testing.T) Store) {
 		t.Parallel()
 		f := newFixture(t, newStore)
 		huge := strings.Repeat("é", 1<<19) // 1 MiB of two-byte characters
-		f.svc.RecordDenied(f.ctx, "stranger", f.org.ID, membership.EventMemberRemoved, huge, fmt.Errorf("%w: %s", membership.ErrForbidden, huge))
-		f.svc.RecordDenied(f.ctx, strings.Repeat("u", 1<<20), f.org.ID, membership.EventMemberRemoved, "bob", membership.ErrForbidden)
+		x := membership.Extend(f.svc, membership.ExtensionOptions{})
+		x.RecordDenied(f.ctx, "stranger", f.org.ID, membership.EventMemberRemoved, huge, fmt.Errorf("%w: %s", membership.ErrForbidden, huge))
+		x.RecordDenied(f.ctx, strings.Repeat("u", 1<<20), f.org.ID, membership.EventMemberRemoved, "bob", membership.ErrForbidden)
 		var denied []membership.AuditEvent
 		for _, e := range f.audit(t) {
 			if e.Denied {

@@ -182,7 +182,7 @@ func testEvents(t *testing.T, newStore func(t *testing.T) Store) {
 		f := newFixture(t, newStore, withRecorder())
 		const action = "storagetest.checked"
 		record := func(fail bool) error {
-			return f.svc.Mutate(f.ctx, f.owner, f.org.ID, action, func(ctx context.Context, op *membership.Op) error {
+			return membership.Extend(f.svc, membership.ExtensionOptions{}).Mutate(f.ctx, f.owner, f.org.ID, action, func(ctx context.Context, op *membership.Op) error {
 				if err := op.Require(roles.PermManageMembers); err != nil {
 					return err
 				}

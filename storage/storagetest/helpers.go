@@ -548,9 +548,9 @@ func newMembership(t testing.TB, st membership.Store, o membership.Options) *mem
 }
 
 // newInvite is invite.New that fails t when New refuses o.
-func newInvite(t testing.TB, st invite.Store, m *membership.Service, o invite.Options) *invite.Service {
+func newInvite(t testing.TB, m *membership.Service, o invite.Options) *invite.Service {
 	t.Helper()
-	iv, err := invite.New(st, m, o)
+	iv, err := invite.New(m, o)
 	if err != nil {
 		t.Fatalf("invite.New: %v", err)
 	}

@@ -113,7 +113,7 @@ func newInviteFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...i
 		f.mail = &mailbox{}
 		cfg.opts.Mailer = f.mail
 	}
-	f.iv = newInvite(t, f.ist, f.svc, cfg.opts)
+	f.iv = newInvite(t, f.svc, cfg.opts)
 	f.ivs = peerInviteServices(t, f, cfg.opts)
 	return f
 }
@@ -1313,14 +1313,14 @@ func testInvitationLifecycle(t *testing.T, newStore func(t *testing.T) Store) {
 
 		// A rotated key ring still opens it; a ring without k1 does not.
 		k2 := []byte("fedcba9876543210fedcba9876543210")
-		rotated := newInvite(t, f.ist, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}, {ID: "k1", Secret: testKey}}})
+		rotated := newInvite(t, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}, {ID: "k1", Secret: testKey}}})
 		url, err = rotated.InvitationURL(f.ctx, f.owner, f.org.ID, inv.ID)
 		is.NoErr(err)
 		is.Equal(url, tok2) // no base URL: the token alone
-		dropped := newInvite(t, f.ist, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}}})
+		dropped := newInvite(t, f.svc, invite.Options{Keys: []invite.Key{{ID: "k2", Secret: k2}}})
 		_, err = dropped.InvitationURL(f.ctx, f.owner, f.org.ID, inv.ID)
 		wantErr(t, err, invite.ErrNoKey)
-		keyless := newInvite(t, f.ist, f.svc, invite.Options{})
+		keyless := newInvite(t, f.svc, invite.Options{})
 		_, err = keyless.InvitationURL(f.ctx, f.owner, f.org.ID, inv.ID)
 		wantErr(t, err, invite.ErrNoKey)
 		inv2, _ := (&ivFixture{fixture: f.fixture, ist: f.ist, iv: keyless}).inviteOne(t, "bob@example.com", roles.OrgMember)
@@ -1883,9 +1883,9 @@ func (f limiterFunc) Allow(ctx context.Context, org uuid.UUID, actor string, n i
 	return f(ctx, org, actor, n)
 }
 
-// lookupCounter is an invite.Store that counts token look-ups.
+// lookupCounter is a Store that counts token look-ups.
 type lookupCounter struct {
-	invite.Store
+	Store
 	mu      sync.Mutex
 	lookups int
 }
@@ -1920,8 +1920,8 @@ func testInvitationAttacks(t *testing.T, newStore func(t *testing.T) Store) {
 		_, tok := f.inviteOne(t, "ann@example.com", roles.OrgMember)
 		_, ltok, err := f.iv.CreateLink(f.ctx, f.owner, f.org.ID, invite.NewLink{})
 		is.NoErr(err)
-		counter := &lookupCounter{Store: f.ist}
-		iv := newInvite(t, counter, f.svc, invite.Options{})
+		counter := &lookupCounter{Store: f.st}
+		iv := newInvite(t, newMembership(t, counter, membership.Options{Clock: f.clk}), invite.Options{})
 		typo := []byte(tok)
 		typo[20] ^= 0x01 // a different base62 letter
 		before := f.ivSnap(t)
@@ -2309,7 +2309,7 @@ func testInvitationDelivery(t *testing.T, newStore func(t *testing.T) Store) {
 		// lost, and the token it carries accepts.
 		f.clk.Advance(time.Minute + time.Second) // past the claim's lease
 		other := &mailbox{}
-		iv2 := newInvite(t, f.ist, f.svc, invite.Options{Mailer: other, DeferDelivery: true,
+		iv2 := newInvite(t, f.svc, invite.Options{Mailer: other, DeferDelivery: true,
 			BaseURL: "https://app.example.com/invite/"})
 		_, err = iv2.DeliverMail(f.ctx)
 		is.NoErr(err)

@@ -87,8 +87,8 @@ func peerInviteServices(t *testing.T, f *ivFixture, o invite.Options) []*invite.
 		return []*invite.Service{f.iv}
 	}
 	out := make([]*invite.Service, 0, len(rs))
-	for k, r := range rs {
-		out = append(out, newInvite(t, inviteStore(t, r), f.svcs[k], o))
+	for k := range rs {
+		out = append(out, newInvite(t, f.svcs[k], o))
 	}
 	return out
 }

@@ -186,7 +186,7 @@ func testWorker(t *testing.T, newStore func(t *testing.T) Store) {
 		f := newFixture(t, newStore)
 		mail := &mailbox{fail: true}
 		svc := newMembership(t, f.st, membership.Options{Clock: f.clk, Dispatcher: discard, DeferDelivery: true, MaxAttempts: 2, PollInterval: 5 * time.Millisecond})
-		iv := newInvite(t, inviteStore(t, f.st), svc, invite.Options{Mailer: mail, DeferDelivery: true})
+		iv := newInvite(t, svc, invite.Options{Mailer: mail, DeferDelivery: true})
 		if _, err := iv.Invite(f.ctx, f.owner, f.org.ID, invite.Request{Emails: "dana@example.com", Role: roles.OrgMember}); err != nil {
 			t.Fatalf("Invite: %v", err)
 		}
