@@ -7,7 +7,7 @@
 // A Service sits beside a membership.Service over the same store (memstore
 // and sqlstore implement Store):
 //
-//	ks, err := apikey.New(st, m, apikey.Options{})
+//	ks, err := apikey.New(m, apikey.Options{})
 //	c, err := ks.Create(ctx, "user-2", org.ID, apikey.NewKey{
 //		Name:  "CI upload",
 //		Scope: apikey.Scope{Perms: roles.Grants(roles.PermUploadVideo), Workspace: ws.ID},

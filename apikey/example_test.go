@@ -20,7 +20,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	ks, err := apikey.New(st, m, apikey.Options{})
+	ks, err := apikey.New(m, apikey.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -81,7 +81,7 @@ func ExampleService_AuthorizeGrant() {
 	ctx := context.Background()
 	st := memstore.New()
 	m, _ := membership.New(st, membership.Options{})
-	ks, _ := apikey.New(st, m, apikey.Options{})
+	ks, _ := apikey.New(m, apikey.Options{})
 	org, _ := m.CreateOrganization(ctx, "user-1", membership.NewOrganization{
 		Name: "Acme", Slug: "acme", OwnerEmail: "olivia@acme.com"})
 	_, _ = m.AddMember(ctx, "user-1", org.ID, membership.NewMember{

@@ -54,14 +54,19 @@ type Service struct {
 	orgRoles []roles.Role
 }
 
-// New returns a Service over st (the store of m, which implements Store as
-// well). It fails with ErrInvalidOptions without a store or a membership
-// Service.
-func New(st Store, m *membership.Service, opts Options) (*Service, error) {
-	if st == nil || m == nil {
-		return nil, fmt.Errorf("%w: a store and a membership service are required", ErrInvalidOptions)
+// New returns a Service over the store of m, which must implement Store as
+// well (memstore and sqlstore do). It fails with ErrInvalidOptions without
+// a membership Service, or when its store keeps no API keys.
+func New(m *membership.Service, opts Options) (*Service, error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: a membership service is required", ErrInvalidOptions)
 	}
-	s := &Service{st: st, m: m, x: membership.Extend(m, membership.ExtensionOptions{}), cat: m.Roles(), opts: opts, log: opts.Logger}
+	x := membership.Extend(m, membership.ExtensionOptions{})
+	st, ok := x.Store().(Store)
+	if !ok {
+		return nil, fmt.Errorf("%w: the membership service's store (%T) keeps no API keys: it does not implement apikey.Store", ErrInvalidOptions, x.Store())
+	}
+	s := &Service{st: st, m: m, x: x, cat: m.Roles(), opts: opts, log: opts.Logger}
 	if s.log == nil {
 		s.log = s.x.Logger()
 	}

@@ -47,7 +47,7 @@ func newWorld(t testing.TB) *world {
 	m, err := membership.New(w.st, membership.Options{Clock: membership.ClockFunc(func() time.Time { return w.now })})
 	require.NoError(t, err)
 	w.m = m
-	ks, err := apikey.New(w.st, w.m, apikey.Options{})
+	ks, err := apikey.New(w.m, apikey.Options{})
 	require.NoError(t, err)
 	w.ks = ks
 	w.org, err = w.m.CreateOrganization(ctx, "owner", membership.NewOrganization{Name: "Acme", Slug: "acme",
@@ -104,9 +104,12 @@ func TestAValidKeyAllocatesNothing(t *testing.T) {
 
 func TestUnusableServicesAndInputFailWithoutPanic(t *testing.T) {
 	w := newWorld(t)
-	_, err := apikey.New(nil, w.m, apikey.Options{})
+	// A membership store that keeps no API keys.
+	noKeys, err := membership.New(struct{ membership.Store }{w.st}, membership.Options{})
+	require.NoError(t, err)
+	_, err = apikey.New(noKeys, apikey.Options{})
 	require.ErrorIs(t, err, apikey.ErrInvalidOptions)
-	_, err = apikey.New(w.st, nil, apikey.Options{})
+	_, err = apikey.New(nil, apikey.Options{})
 	require.ErrorIs(t, err, apikey.ErrInvalidOptions)
 
 	var zero *apikey.Service

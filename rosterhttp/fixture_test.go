@@ -107,7 +107,7 @@ func newFixtureOn(t testing.TB, st store, change ...func(*invite.Options)) *fixt
 	f.st = st
 	f.ms, f.iv = services(t, st, change...)
 	var err error
-	f.ks, err = apikey.New(st, f.ms, apikey.Options{})
+	f.ks, err = apikey.New(f.ms, apikey.Options{})
 	require.NoError(t, err)
 	f.acme, err = f.ms.CreateOrganization(ctx, "ann", membership.NewOrganization{Name: "Acme", Slug: "acme",
 		OwnerEmail: "ann@acme.com", OwnerName: "Ann Owner", Settings: membership.Settings{Domains: []string{"acme.com"}}})

@@ -26,7 +26,7 @@ func TestEveryKeyRuleIsARoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks, err := apikey.New(st, ms, apikey.Options{})
+	ks, err := apikey.New(ms, apikey.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

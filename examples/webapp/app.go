@@ -44,7 +44,7 @@ func newApp(ctx context.Context, st *sqlstore.Store, origin string) (*app, error
 	if a.iv, err = invite.New(a.ms, invite.Options{Mailer: a.mail, Key: key, BaseURL: rosterhttp.AcceptURL(origin, "")}); err != nil {
 		return nil, err
 	}
-	if a.ks, err = apikey.New(st, a.ms, apikey.Options{}); err != nil {
+	if a.ks, err = apikey.New(a.ms, apikey.Options{}); err != nil {
 		return nil, err
 	}
 	if err := a.seed(ctx); err != nil {

@@ -502,7 +502,7 @@ type keyFixture struct {
 func newKeyFixture(t *testing.T, newStore func(t *testing.T) Store, opts ...option) *keyFixture {
 	t.Helper()
 	f := newFixture(t, newStore, opts...)
-	ks, err := apikey.New(f.st, f.svc, apikey.Options{})
+	ks, err := apikey.New(f.svc, apikey.Options{})
 	if err != nil {
 		t.Fatalf("apikey.New: %v", err)
 	}
