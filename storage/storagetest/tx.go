@@ -202,7 +202,7 @@ func testTransactions(t *testing.T, newStore func(t *testing.T) Store) {
 			cancel()
 			return errBoom
 		})
-		wantErr(t, err, errBoom, context.Canceled)
+		wantErr(t, err, errBoom)
 		_, err = st.Organization(t.Context(), o.ID)
 		wantErr(t, err, storage.ErrNotFound)
 	})
