@@ -731,6 +731,9 @@ func testInvitationStore(t *testing.T, newStore func(t *testing.T) Store) {
 		again := rawInvitation(o2.ID, "ann@example.com")
 		again.TokenHash = invs[0].TokenHash
 		is.NoErr(ist.InsertInvitation(ctx, again))
+		againLink := rawLink(o2.ID)
+		againLink.TokenHash = links[0].TokenHash
+		is.NoErr(ist.InsertLink(ctx, againLink))
 	})
 
 	t.Run("WritesInATransactionRollBack", func(t *testing.T) {
