@@ -20,6 +20,7 @@ type Store interface {
 // element in every benchmark name (Can/<Name>/1k/allow), which
 // internal/benchtable reads.
 type Target struct {
+	// Name is "memstore", "sqlite", "postgres", "mysql" or "galera".
 	Name string
 	// Large is the largest organization measured on the store: 1M where a
 	// fixture of a million members can be built in reasonable time.
@@ -42,9 +43,9 @@ type Target struct {
 
 // Built is the fixture of one size on one target, with a Service over it.
 type Built struct {
-	St  Store
-	F   *Fixture
-	Svc *membership.Service
+	St  Store               // the target's store
+	F   *Fixture            // the fixture written into it
+	Svc *membership.Service // a Service over St, with the default options
 }
 
 // Workload runs the benchmarks of the workload on targets, building each
