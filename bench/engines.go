@@ -23,7 +23,7 @@ type Workload struct {
 // Casbin.
 func Load(ctx context.Context, n int) (*Workload, error) {
 	st := memstore.New()
-	f, err := benchmarks.Build(ctx, st, n)
+	f, err := benchmarks.Build(ctx, st, n, nil)
 	if err != nil {
 		return nil, fmt.Errorf("roster: %w", err)
 	}

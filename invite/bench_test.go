@@ -9,7 +9,6 @@ import (
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/memstore"
-	"github.com/rosterkit/roster/roles"
 )
 
 // benchSetup makes a memstore, both Services and an organization owned by
@@ -62,52 +61,6 @@ func BenchmarkTokenVerify(b *testing.B) {
 			}
 		}
 	})
-}
-
-// BenchmarkInviteBatch10 invites ten new addresses in one request: one
-// transaction on memstore.
-func BenchmarkInviteBatch10(b *testing.B) {
-	ctx, _, iv, org := benchSetup(b)
-	b.ReportAllocs()
-	n := 0
-	for b.Loop() {
-		emails := ""
-		for range 10 {
-			emails += fmt.Sprintf("user%d@example.com,", n)
-			n++
-		}
-		if _, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: emails, Role: roles.OrgMember}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkAccept accepts one invitation: token check, look-up, member
-// insert, invitation update and audit, in one transaction on memstore.
-func BenchmarkAccept(b *testing.B) {
-	ctx, _, iv, org := benchSetup(b)
-	var tokens []string
-	for i := 0; len(tokens) < b.N; i += 10 {
-		emails := ""
-		for j := range 10 {
-			emails += fmt.Sprintf("user%d@example.com,", i+j)
-		}
-		res, err := iv.Invite(ctx, "owner", org.ID, invite.Request{Emails: emails})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, r := range res.Addresses {
-			tokens = append(tokens, r.Token)
-		}
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		user := fmt.Sprintf("user%d", i)
-		if _, err := iv.Accept(ctx, tokens[i], invite.Invitee{UserID: user, Email: user + "@example.com", EmailVerified: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // worstCaseLists are typed lists shaped to make a careless parser look at

@@ -140,7 +140,7 @@ type AccessStore interface {
 
 // AuditStore keeps the audit trail of organizations.
 type AuditStore interface {
-	// AppendAudit inserts e.
+	// AppendAudit inserts e. It returns ErrConflict when e's ID is taken.
 	AppendAudit(ctx context.Context, e AuditEvent) error
 	// Audit lists the audit events of org that match f, ordered by ID. It
 	// returns storage.ErrInvalidCursor for a bad page.
@@ -152,7 +152,8 @@ type AuditStore interface {
 // workers. It is not tied to organizations: deleting an organization keeps
 // its undelivered messages.
 type OutboxStore interface {
-	// Enqueue inserts messages into the outbox.
+	// Enqueue inserts messages into the outbox. It returns ErrConflict
+	// when a message's ID is taken.
 	Enqueue(ctx context.Context, msgs ...Message) error
 	// Claim returns up to limit undelivered messages of channel whose
 	// NextAttempt is not after now, oldest first, and moves their

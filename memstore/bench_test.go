@@ -27,7 +27,7 @@ func benchFixture(b *testing.B) (*memstore.Store, *benchmarks.Fixture) {
 	b.Helper()
 	benchOnce.Do(func() {
 		benchSt = memstore.New()
-		f, err := benchmarks.Build(context.Background(), benchSt, 100_000)
+		f, err := benchmarks.Build(context.Background(), benchSt, 100_000, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -244,7 +244,7 @@ func floorFixture(tb testing.TB, n int) *floorFix {
 		return v.(*floorFix)
 	}
 	st := memstore.New()
-	f, err := benchmarks.Build(context.Background(), st, n)
+	f, err := benchmarks.Build(context.Background(), st, n, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

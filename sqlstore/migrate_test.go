@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -140,14 +139,7 @@ func TestConcurrentMigrate(t *testing.T) {
 // CI) when env is unset.
 func serverOpener(env, driver string) func(t *testing.T, prefix string) (*Store, error) {
 	return func(t *testing.T, prefix string) (*Store, error) {
-		dsn := os.Getenv(env)
-		if dsn == "" {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not set: CI runs every dialect", env)
-			}
-			t.Skipf("%s is not set", env)
-		}
-		return testOpen(t.Context(), driver, dsn, TablePrefix(prefix), SkipMigrate())
+		return testOpen(t.Context(), driver, serverDSN(t, env), TablePrefix(prefix), SkipMigrate())
 	}
 }
 

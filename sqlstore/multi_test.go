@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"os"
 	"testing"
 
 	"github.com/rosterkit/roster/storage/storagetest"
@@ -19,13 +18,7 @@ func TestConformanceMulti(t *testing.T) {
 		open func(t testing.TB) []*Store
 	}{
 		{"postgres-two-pools", func(t testing.TB) []*Store {
-			dsn := os.Getenv(envPostgres)
-			if dsn == "" {
-				if os.Getenv("CI") != "" {
-					t.Fatalf("%s is not set: CI runs every dialect (scripts/test starts the servers)", envPostgres)
-				}
-				t.Skipf("%s is not set", envPostgres)
-			}
+			dsn := serverDSN(t, envPostgres)
 			return openNodes(t, "postgres", []string{dsn, dsn, dsn})
 		}},
 		{"galera", func(t testing.TB) []*Store {

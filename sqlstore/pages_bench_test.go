@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rosterkit/roster/internal/benchmarks"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
@@ -62,14 +63,14 @@ func benchPages(b *testing.B, dialect string) *pagesFixture {
 		inv := invite.Invitation{ID: uuid.Must(uuid.NewV7()), OrgID: org, Email: email, EmailKey: email,
 			Name: fmt.Sprint("Invitee ", i), Role: roles.OrgMember, Kind: membership.KindGuest,
 			Workspaces: map[uuid.UUID]roles.Role{wss[i]: roles.WorkspaceViewer, wss[(i+1)%n]: roles.WorkspaceContributor},
-			InvitedBy:  userID(0), Status: invite.StatusPending, TokenHash: hash[:], SealedToken: hash[:], KeyID: "k1",
+			InvitedBy:  benchmarks.UserID(0), Status: invite.StatusPending, TokenHash: hash[:], SealedToken: hash[:], KeyID: "k1",
 			ExpiresAt: now.Add(7 * 24 * time.Hour), SentAt: now, Sends: 1, CreatedAt: now, UpdatedAt: now}
 		if i%2 == 0 {
 			inv.Data = map[string]string{"source": "import"}
 		}
 		must(st.InsertInvitation(ctx, inv))
-		must(st.AppendAudit(ctx, membership.AuditEvent{ID: uuid.Must(uuid.NewV7()), OrgID: org, Actor: userID(0),
-			Action: "member.role_changed", Target: userID(i),
+		must(st.AppendAudit(ctx, membership.AuditEvent{ID: uuid.Must(uuid.NewV7()), OrgID: org, Actor: benchmarks.UserID(0),
+			Action: "member.role_changed", Target: benchmarks.UserID(i),
 			Before: map[string]string{"role": "member"}, After: map[string]string{"role": "admin"}, At: now}))
 	}
 	f := &pagesFixture{st: st, org: org}
@@ -84,20 +85,20 @@ func benchPages(b *testing.B, dialect string) *pagesFixture {
 func BenchmarkPages(b *testing.B) {
 	ctx := context.Background()
 	page := storage.Page{Limit: pageSize}
-	for _, d := range benchDialects {
-		b.Run(d, func(b *testing.B) {
-			members := benchFixture(b, d, 1_000)
-			pages := benchPages(b, d)
+	for _, t := range benchTargets() {
+		b.Run(t.Name, func(b *testing.B) {
+			members := benchWorkload.Fixture(b, t, 1_000)
+			pages := benchPages(b, t.Name)
 			cases := []struct {
 				name string
 				read func() (int, error)
 			}{
 				{"members", func() (int, error) {
-					l, _, err := members.st.Members(ctx, members.org, membership.MemberFilter{}, page)
+					l, _, err := members.St.Members(ctx, members.F.Org.ID, membership.MemberFilter{}, page)
 					return len(l), err
 				}},
 				{"member-views", func() (int, error) {
-					l, _, err := members.svc.MemberViews(ctx, userID(0), members.org, membership.MemberFilter{}, page)
+					l, _, err := members.Svc.MemberViews(ctx, benchmarks.UserID(0), members.F.Org.ID, membership.MemberFilter{}, page)
 					return len(l), err
 				}},
 				{"invitations", func() (int, error) {

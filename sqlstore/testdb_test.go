@@ -133,13 +133,7 @@ func openSQLiteSharedCache(t testing.TB, opts ...Option) *Store {
 // server.
 func openServer(t testing.TB, driver, env string, opts ...Option) *Store {
 	t.Helper()
-	dsn := os.Getenv(env)
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set: CI runs every dialect (scripts/test starts the servers)", env)
-		}
-		t.Skipf("%s is not set", env)
-	}
+	dsn := serverDSN(t, env)
 	prefix := "t" + strings.ToLower(rand.Text()[:10]) + "_"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -156,6 +150,21 @@ func openServer(t testing.TB, driver, env string, opts ...Option) *Store {
 		closeStore(t, st)
 	})
 	return st
+}
+
+// serverDSN returns the DSN the environment variable env gives. Without
+// it t is skipped, or fails when CI is set: CI never skips a server. Every
+// test and benchmark on a server takes its DSN here.
+func serverDSN(t testing.TB, env string) string {
+	t.Helper()
+	dsn := os.Getenv(env)
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set: CI runs every dialect (scripts/test starts the servers)", env)
+		}
+		t.Skipf("%s is not set", env)
+	}
+	return dsn
 }
 
 func closeStore(t testing.TB, st *Store) {

@@ -1,6 +1,8 @@
-// Package benchmarks holds the library's benchmark workload,
-// run against every store: the fixture lives here, the benchmarks in its
-// tests.
+// Package benchmarks holds the library's one benchmark workload: its
+// fixture, its request sequences and its benchmarks (Workload), which run
+// on every store. This package's tests run them on memstore, beside the
+// map floor of a check; sqlstore's run them on SQLite, PostgreSQL and
+// MySQL. internal/benchtable reads their names.
 package benchmarks
 
 import (
@@ -64,21 +66,47 @@ func WorkspaceRole(i, k int) roles.Role {
 // Space is the k-th workspace of member i (round robin).
 func (f *Fixture) Space(i, k int) uuid.UUID { return f.Spaces[(i+k*7)%Workspaces] }
 
-// Build writes the fixture into st through its own interface, in batches of
-// one transaction per 1 000 members.
-func Build(ctx context.Context, st membership.Store, n int) (*Fixture, error) {
+// Loader writes one batch of the fixture's members and their access rows
+// into st, in one transaction. A store with a faster path than one
+// InsertMember and SetAccess per row (multi-row INSERTs on a SQL server)
+// gives its own; nil is the store's own methods.
+type Loader func(ctx context.Context, st membership.Store, ms []membership.Member, as []membership.WorkspaceAccess) error
+
+// Build writes the fixture into st, in batches of one transaction per
+// 1 000 members, through load (the store's own methods when nil).
+func Build(ctx context.Context, st membership.Store, n int, load Loader) (*Fixture, error) {
+	if load == nil {
+		load = insertEach
+	}
 	f := &Fixture{N: n}
 	var err error
-	if f.Org, f.Spaces, err = buildOrg(ctx, st, "acme", n); err != nil {
+	if f.Org, f.Spaces, err = buildOrg(ctx, st, "acme", n, load); err != nil {
 		return nil, err
 	}
-	if f.Other, f.OtherSpaces, err = buildOrg(ctx, st, "other", OtherMembers); err != nil {
+	if f.Other, f.OtherSpaces, err = buildOrg(ctx, st, "other", OtherMembers, load); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-func buildOrg(ctx context.Context, st membership.Store, slug string, n int) (membership.Organization, []uuid.UUID, error) {
+// insertEach is the Loader of a store's own methods.
+func insertEach(ctx context.Context, st membership.Store, ms []membership.Member, as []membership.WorkspaceAccess) error {
+	return st.Transact(ctx, func(ctx context.Context) error {
+		for _, m := range ms {
+			if err := st.InsertMember(ctx, m); err != nil {
+				return err
+			}
+		}
+		for _, a := range as {
+			if err := st.SetAccess(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func buildOrg(ctx context.Context, st membership.Store, slug string, n int, load Loader) (membership.Organization, []uuid.UUID, error) {
 	now := time.Now().UTC()
 	org := membership.Organization{ID: uuid.Must(uuid.NewV7()), Name: slug, Slug: slug + "-" + uuid.NewString()[:8],
 		Settings: membership.Settings{GuestPolicy: membership.GuestsAllowed}, CreatedAt: now, UpdatedAt: now}
@@ -95,27 +123,21 @@ func buildOrg(ctx context.Context, st membership.Store, slug string, n int) (mem
 	}
 	f := &Fixture{Spaces: spaces}
 	for lo := 0; lo < n; lo += batch {
-		err := st.Transact(ctx, func(ctx context.Context) error {
-			for i := lo; i < min(lo+batch, n); i++ {
-				m := membership.Member{OrgID: org.ID, UserID: UserID(i), Email: UserID(i) + "@acme.com",
-					Role: OrgRole(i), Kind: membership.KindCoworker, JoinedAt: now, UpdatedAt: now}
-				if m.Role == roles.OrgGuest {
-					m.Kind = membership.KindGuest
-				}
-				if err := st.InsertMember(ctx, m); err != nil {
-					return err
-				}
-				for k := range PerMember {
-					a := membership.WorkspaceAccess{OrgID: org.ID, WorkspaceID: f.Space(i, k), UserID: m.UserID,
-						Role: WorkspaceRole(i, k), GrantedAt: now}
-					if err := st.SetAccess(ctx, a); err != nil {
-						return err
-					}
-				}
+		var ms []membership.Member
+		var as []membership.WorkspaceAccess
+		for i := lo; i < min(lo+batch, n); i++ {
+			m := membership.Member{OrgID: org.ID, UserID: UserID(i), Email: UserID(i) + "@acme.com",
+				Role: OrgRole(i), Kind: membership.KindCoworker, JoinedAt: now, UpdatedAt: now}
+			if m.Role == roles.OrgGuest {
+				m.Kind = membership.KindGuest
 			}
-			return nil
-		})
-		if err != nil {
+			ms = append(ms, m)
+			for k := range PerMember {
+				as = append(as, membership.WorkspaceAccess{OrgID: org.ID, WorkspaceID: f.Space(i, k), UserID: m.UserID,
+					Role: WorkspaceRole(i, k), GrantedAt: now})
+			}
+		}
+		if err := load(ctx, st, ms, as); err != nil {
 			return org, nil, err
 		}
 	}

@@ -46,25 +46,7 @@ func floorOf(f *Fixture) *floorTable {
 	return v.(*floorTable)
 }
 
-// requestSets caches the request sequences per fixture and kind, so that
-// the floor and Can read the very same requests, user ID strings included.
-var requestSets sync.Map // requestSetKey -> []Request
-
-type requestSetKey struct {
-	f    *Fixture
-	kind string
-}
-
-func requests(f *Fixture, kind string) []Request {
-	key := requestSetKey{f, kind}
-	if v, ok := requestSets.Load(key); ok {
-		return v.([]Request)
-	}
-	v, _ := requestSets.LoadOrStore(key, f.Requests(kind))
-	return v.([]Request)
-}
-
-// benchFloor is the timed loop of the floor, shaped like benchCan's. It is a
+// benchFloor is the timed loop of the floor, shaped like BenchCan's. It is a
 // function of its own on purpose: compiled inside the closure that also
 // built the table, the loop kept its variables on the stack, built each key
 // there and then copied it to a second slot with 16-byte loads over two

@@ -102,7 +102,7 @@ func testOrganizations(t *testing.T, newStore func(t *testing.T) Store) {
 				wantErr(t, err, membership.ErrInvalidInput)
 				if n.Slug != "" {
 					_, err = st.OrganizationBySlug(t.Context(), n.Slug)
-					wantErr(t, err, storage.ErrNotFound, membership.ErrInvalidInput)
+					wantErr(t, err, storage.ErrNotFound)
 				}
 				if actor != "" {
 					orgs, _, err := st.UserOrganizations(t.Context(), actor, storage.Page{})

@@ -71,6 +71,24 @@ func testOutbox(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(ids(rest), want[2:])
 	})
 
+	t.Run("EnqueueRejectsATakenID", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		o := rawOrg(t, ctx, st)
+		ch := uniq("chan")
+		m := rawMessage(o.ID, ch, start)
+		is.NoErr(st.Enqueue(ctx, m))
+		dup := rawMessage(o.ID, ch, start.Add(time.Second))
+		dup.ID = m.ID
+		wantErr(t, st.Enqueue(ctx, dup), storage.ErrConflict)
+		got, err := st.Claim(ctx, ch, start.Add(time.Minute), time.Minute, 10)
+		is.NoErr(err)
+		is.Equal(ids(got), []uuid.UUID{m.ID}) // the first message, once
+		is.True(got[0].CreatedAt.Equal(m.CreatedAt))
+		is.NoErr(st.Ack(ctx, m.ID))
+	})
+
 	t.Run("AckDeletesAndRetryReschedules", func(t *testing.T) {
 		t.Parallel()
 		is := is.New(t)

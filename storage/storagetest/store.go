@@ -114,6 +114,9 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		}
 		is.NoErr(st.SetAccess(ctx, membership.WorkspaceAccess{OrgID: o.ID, WorkspaceID: w.ID, UserID: "alice", Role: roles.WorkspaceViewer, GrantedBy: "owner", GrantedAt: start}))
 		is.NoErr(st.SetAccess(ctx, membership.WorkspaceAccess{OrgID: other.ID, WorkspaceID: ow.ID, UserID: "alice", Role: roles.WorkspaceViewer, GrantedBy: "owner", GrantedAt: start}))
+		ch := uniq("chan")
+		msg := rawMessage(o.ID, ch, start)
+		is.NoErr(st.Enqueue(ctx, msg))
 
 		is.NoErr(st.DeleteOrganization(ctx, o.ID))
 		_, err := st.Organization(ctx, o.ID)
@@ -125,18 +128,20 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		_, err = st.Member(ctx, o.ID, "alice")
 		wantErr(t, err, storage.ErrNotFound)
 		as, err := st.MemberAccess(ctx, o.ID, "alice")
-		if err == nil {
-			is.Equal(len(as), 0) // access rows are gone
-		}
+		is.NoErr(err)
+		is.Equal(len(as), 0) // access rows are gone
 		es, _, err := st.Audit(ctx, o.ID, membership.AuditFilter{}, storage.Page{})
-		if err == nil {
-			is.Equal(len(es), 0) // audit events are gone
-		}
+		is.NoErr(err)
+		is.Equal(len(es), 0) // audit events are gone
 		orgs, _, err := st.UserOrganizations(ctx, "alice", storage.Page{Limit: storage.MaxPageSize})
 		is.NoErr(err)
 		for _, g := range orgs {
 			is.True(g.ID != o.ID) // the deleted organization is not listed
 		}
+		msgs, err := st.Claim(ctx, ch, start.Add(time.Hour), time.Minute, 10)
+		is.NoErr(err)
+		is.Equal(ids(msgs), []uuid.UUID{msg.ID}) // the outbox keeps the organization's undelivered messages
+		is.NoErr(st.Ack(ctx, msg.ID))
 
 		// The other organization keeps everything.
 		_, err = st.Member(ctx, other.ID, "alice")
@@ -220,6 +225,9 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		got, err = st.Workspace(ctx, o.ID, a.ID)
 		is.NoErr(err)
 		is.Equal(got.Name, "A2") // failed updates change nothing
+		a.Name = "A2"
+		is.NoErr(st.UpdateWorkspace(ctx, a)) // its own name is no conflict
+		rawWorkspace(t, ctx, st, o.ID, "A")  // the old name is free again
 	})
 
 	t.Run("DeleteWorkspaceDeletesItsAccessRows", func(t *testing.T) {
@@ -344,9 +352,8 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(st.DeleteMember(ctx, o.ID, "alice"))
 		wantErr(t, st.DeleteMember(ctx, o.ID, "alice"), storage.ErrNotFound)
 		as, err := st.MemberAccess(ctx, o.ID, "alice")
-		if err == nil {
-			is.Equal(len(as), 0) // no access row survives the member
-		}
+		is.NoErr(err)
+		is.Equal(len(as), 0) // no access row survives the member
 		rows, _, err := st.WorkspaceAccessList(ctx, o.ID, a.ID, storage.Page{})
 		is.NoErr(err)
 		is.Equal(len(rows), 1) // only bob keeps access to A
@@ -356,6 +363,13 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		as, err = st.MemberAccess(ctx, o.ID, "alice")
 		is.NoErr(err)
 		is.Equal(len(as), 0)
+		// A deleted member no longer lists the organization among its own.
+		u := uniq("user")
+		is.NoErr(st.InsertMember(ctx, rawMember(o.ID, u, roles.OrgMember)))
+		is.NoErr(st.DeleteMember(ctx, o.ID, u))
+		orgs, _, err := st.UserOrganizations(ctx, u, storage.Page{})
+		is.NoErr(err)
+		is.Equal(len(orgs), 0)
 	})
 
 	t.Run("MembersAreListedByUserIDAndFiltered", func(t *testing.T) {
@@ -419,6 +433,51 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 			is.NoErr(err)
 			if n != len(c.want) {
 				t.Errorf("CountMembers(%s) = %d, want %d", c.name, n, len(c.want))
+			}
+		}
+	})
+
+	t.Run("CountMembersFollowsUpdatesAndDeletions", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		st, ctx := newStore(t), t.Context()
+		o := rawOrg(t, ctx, st)
+		for _, r := range []struct {
+			user     string
+			role     roles.Role
+			kind     membership.Kind
+			licensed bool
+		}{
+			{"u1", roles.OrgAdmin, membership.KindCoworker, true},
+			{"u2", roles.OrgMember, membership.KindCoworker, true},
+			{"u3", roles.OrgGuest, membership.KindGuest, false},
+			{"u4", roles.OrgMember, membership.KindCoworker, false},
+		} {
+			m := rawMember(o.ID, r.user, r.role)
+			m.Kind, m.Licensed = r.kind, r.licensed
+			is.NoErr(st.InsertMember(ctx, m))
+		}
+		m, err := st.Member(ctx, o.ID, "u2")
+		is.NoErr(err)
+		m.Role, m.Licensed, m.Kind = roles.OrgAdmin, false, membership.KindGuest
+		is.NoErr(st.UpdateMember(ctx, m))
+		is.NoErr(st.DeleteMember(ctx, o.ID, "u1"))
+		for _, c := range []struct {
+			name   string
+			filter membership.MemberFilter
+			want   int
+		}{
+			{"all", membership.MemberFilter{}, 3},
+			{"admins", membership.MemberFilter{Role: roles.OrgAdmin}, 1},
+			{"members", membership.MemberFilter{Role: roles.OrgMember}, 1},
+			{"licensed", membership.MemberFilter{LicensedOnly: true}, 0},
+			{"guests", membership.MemberFilter{Kind: membership.KindGuest}, 2},
+			{"co-workers", membership.MemberFilter{Kind: membership.KindCoworker}, 1},
+		} {
+			n, err := st.CountMembers(ctx, o.ID, c.filter)
+			is.NoErr(err)
+			if n != c.want {
+				t.Errorf("CountMembers(%s) = %d, want %d", c.name, n, c.want)
 			}
 		}
 	})
@@ -561,6 +620,7 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 			Denied: true, Reason: "because", At: start,
 		}
 		is.NoErr(st.AppendAudit(ctx, e))
+		wantErr(t, st.AppendAudit(ctx, e), storage.ErrConflict) // an ID is stored once
 		is.NoErr(st.AppendAudit(ctx, rawAudit(other.ID, "owner", "role.changed")))
 		var ids []uuid.UUID
 		ids = append(ids, e.ID)
@@ -600,16 +660,29 @@ func testStore(t *testing.T, newStore func(t *testing.T) Store) {
 		st, ctx := newStore(t), t.Context()
 		o := rawOrg(t, ctx, st)
 		is.New(t).NoErr(st.InsertMember(ctx, rawMember(o.ID, "alice", roles.OrgMember)))
-		for _, after := range []string{"!!not base64!!", "AA", "eyJ4IjoxfQ"} {
-			page := storage.Page{After: after}
-			_, _, err := st.Members(ctx, o.ID, membership.MemberFilter{}, page)
-			wantErr(t, err, storage.ErrInvalidCursor)
-			_, _, err = st.Workspaces(ctx, o.ID, page)
-			wantErr(t, err, storage.ErrInvalidCursor)
-			_, _, err = st.Audit(ctx, o.ID, membership.AuditFilter{}, page)
-			wantErr(t, err, storage.ErrInvalidCursor)
-			_, _, err = st.UserOrganizations(ctx, "alice", page)
-			wantErr(t, err, storage.ErrInvalidCursor)
+		// A well-formed cursor whose key is not an ID is bad on the lists
+		// ordered by ID; a negative limit is bad on every list.
+		notAnID := storage.Page{After: storage.Cursor("not-an-id")}
+		for _, page := range []storage.Page{{After: "!!not base64!!"}, {After: "AA"}, {After: "eyJ4IjoxfQ"}, {Limit: -1}, notAnID} {
+			calls := map[string]func() error{
+				"Workspaces": func() error { _, _, err := st.Workspaces(ctx, o.ID, page); return err },
+				"Audit": func() error {
+					_, _, err := st.Audit(ctx, o.ID, membership.AuditFilter{}, page)
+					return err
+				},
+				"UserOrganizations": func() error { _, _, err := st.UserOrganizations(ctx, "alice", page); return err },
+			}
+			if page != notAnID {
+				calls["Members"] = func() error {
+					_, _, err := st.Members(ctx, o.ID, membership.MemberFilter{}, page)
+					return err
+				}
+			}
+			for name, call := range calls {
+				if err := call(); !errors.Is(err, storage.ErrInvalidCursor) {
+					t.Errorf("%s(%+v): got %v, want ErrInvalidCursor", name, page, err)
+				}
+			}
 		}
 	})
 }
@@ -697,14 +770,4 @@ func sameMember(t *testing.T, got, want membership.Member) {
 	if g != w {
 		t.Fatalf("member = %+v\nwant     %+v", g, w)
 	}
-}
-
-// errorsIsAny reports whether err matches any of targets.
-func errorsIsAny(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
 }

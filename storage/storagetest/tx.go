@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -141,6 +142,25 @@ func testTransactions(t *testing.T, newStore func(t *testing.T) Store) {
 		is.NoErr(err)
 		_, err = st.Organization(ctx, inner.ID)
 		is.NoErr(err) // committed by the outer transaction
+
+		// An inner error rolls nothing back by itself: the outer call
+		// decides, and commits what the inner one wrote.
+		kept := newOrg()
+		err = st.Transact(ctx, func(ctx context.Context) error {
+			err := st.Transact(ctx, func(ctx context.Context) error {
+				if err := st.CreateOrganization(ctx, kept); err != nil {
+					return err
+				}
+				return errBoom
+			})
+			if !errors.Is(err, errBoom) {
+				return fmt.Errorf("inner Transact = %v, want errBoom", err)
+			}
+			return nil
+		})
+		is.NoErr(err)
+		_, err = st.Organization(ctx, kept.ID)
+		is.NoErr(err)
 	})
 
 	t.Run("InTransactionReportsTheTransactionInTheContext", func(t *testing.T) {
@@ -202,7 +222,7 @@ func testTransactions(t *testing.T, newStore func(t *testing.T) Store) {
 			cancel()
 			return errBoom
 		})
-		wantErr(t, err, errBoom, context.Canceled)
+		wantErr(t, err, errBoom)
 		_, err = st.Organization(t.Context(), o.ID)
 		wantErr(t, err, storage.ErrNotFound)
 	})
