@@ -84,7 +84,7 @@ func (h *Handler) api(pattern string, fn apiFunc) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		if a, ok := body.(jsonAppender); ok {
-			_, _ = w.Write(a.appendJSON(nil))
+			h.writeJSON(w, a)
 			return
 		}
 		_ = json.NewEncoder(w).Encode(body)

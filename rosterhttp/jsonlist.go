@@ -1,6 +1,7 @@
 package rosterhttp
 
 import (
+	"io"
 	"slices"
 	"strconv"
 	"time"
@@ -14,6 +15,23 @@ import (
 // jsonAppender is a body that writes its own JSON.
 type jsonAppender interface {
 	appendJSON(b []byte) []byte
+}
+
+// maxPooledJSON is the largest buffer kept for the next answer: a page of
+// the largest size fits, an outsized one is left to the collector.
+const maxPooledJSON = 1 << 20
+
+// writeJSON writes the JSON of a to w, built in a buffer of h's pool.
+func (h *Handler) writeJSON(w io.Writer, a jsonAppender) {
+	bp, _ := h.jsonBufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	*bp = a.appendJSON((*bp)[:0])
+	_, _ = w.Write(*bp)
+	if cap(*bp) <= maxPooledJSON {
+		h.jsonBufs.Put(bp)
+	}
 }
 
 // memberList is a List[MemberJSON] that writes itself.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
@@ -96,6 +97,10 @@ type Handler struct {
 	pages       *template.Template
 	batchLimit  int
 	secure      bool
+	// jsonBufs holds *[]byte buffers the JSON answers that write
+	// themselves are built in, so that a members page does not allocate
+	// (and clear) its tens of kilobytes on every request.
+	jsonBufs sync.Pool
 }
 
 // New checks o and returns a Handler. Mount it at Options.Prefix:
