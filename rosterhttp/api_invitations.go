@@ -166,6 +166,9 @@ func (h *Handler) routeInvitations() {
 	})
 	h.api("POST /orgs/{org}/invitations/{id}/resend", func(c *call) (int, any, error) {
 		org, id := c.org, c.item
+		if err := h.keyGivesInvitation(c, id); err != nil {
+			return 0, nil, err
+		}
 		inv, _, err := h.iv.Resend(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err
@@ -175,6 +178,9 @@ func (h *Handler) routeInvitations() {
 	// Copy invitation URL: POST, since showing it is audited.
 	h.api("POST /orgs/{org}/invitations/{id}/url", func(c *call) (int, any, error) {
 		org, id := c.org, c.item
+		if err := h.keyGivesInvitation(c, id); err != nil {
+			return 0, nil, err
+		}
 		u, err := h.iv.InvitationURL(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err

@@ -74,6 +74,9 @@ func (h *Handler) routeLinks() {
 	})
 	h.api("POST /orgs/{org}/links/{id}/regenerate", func(c *call) (int, any, error) {
 		org, id := c.org, c.item
+		if err := h.keyGivesLink(c, id); err != nil {
+			return 0, nil, err
+		}
 		l, token, err := h.iv.RegenerateLink(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err
@@ -84,6 +87,9 @@ func (h *Handler) routeLinks() {
 	})
 	h.api("POST /orgs/{org}/links/{id}/url", func(c *call) (int, any, error) {
 		org, id := c.org, c.item
+		if err := h.keyGivesLink(c, id); err != nil {
+			return 0, nil, err
+		}
 		u, err := h.iv.LinkURL(c.r.Context(), c.user.ID, org, id)
 		if err != nil {
 			return 0, nil, err

@@ -162,6 +162,33 @@ func (h *Handler) keyGives(c *call, gs ...apikey.Grant) error {
 	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, gs...)
 }
 
+// keyGivesInvitation is keyGives for what invitation id gives, before a
+// route reissues its token (resend) or shows its URL: a key narrowed below
+// it must not hand out, or revive, what it could not give itself.
+func (h *Handler) keyGivesInvitation(c *call, id uuid.UUID) error {
+	if c.key == nil || c.key.Scope == (apikey.Scope{}) {
+		return nil
+	}
+	inv, err := h.iv.Invitation(c.r.Context(), c.user.ID, c.org, id)
+	if err != nil {
+		return err
+	}
+	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, apikey.Grant{Role: inv.Role, Grants: inv.Grants, Workspaces: inv.Workspaces})
+}
+
+// keyGivesLink is keyGivesInvitation for invite link id (regenerate, show
+// its URL): anyone holding a link's URL may join by it.
+func (h *Handler) keyGivesLink(c *call, id uuid.UUID) error {
+	if c.key == nil || c.key.Scope == (apikey.Scope{}) {
+		return nil
+	}
+	l, err := h.iv.Link(c.r.Context(), c.user.ID, c.org, id)
+	if err != nil {
+		return err
+	}
+	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, apikey.Grant{Role: l.Role, Workspaces: l.Workspaces})
+}
+
 // orDefault is r, or for "" the catalog's default org role, which the
 // library gives when a request names none.
 func (h *Handler) orDefault(r roles.Role) roles.Role {

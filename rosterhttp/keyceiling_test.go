@@ -9,6 +9,7 @@ import (
 	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/rosterhttp"
 	"github.com/rosterkit/roster/storage"
 	"github.com/stretchr/testify/require"
 )
@@ -153,4 +154,55 @@ func TestAKeysCeilingStopsAnEscalationByInvitation(t *testing.T) {
 	// nothing, is hers to make.
 	w = f.call(t, "ada-key", "POST", "/roster/api/orgs/{acme}/invitations", `{"emails":"eve@acme.com","role":"admin","grants":["members.manage"]}`)
 	require.Equal(t, 201, w.Code, w.Body.String())
+}
+
+// TestANarrowedKeyNeitherRevivesNorRevealsMoreThanItHolds: resending an
+// invitation, regenerating a link, and showing either's URL hand out what
+// they give (anyone with a link's URL may join by it), so through a key
+// narrowed below it they are 403 api_key_scope, audited, and leave the
+// token as it was; what the key could give itself goes through.
+func TestANarrowedKeyNeitherRevivesNorRevealsMoreThanItHolds(t *testing.T) {
+	f := newFixture(t)
+	w := f.call(t, "ann", "POST", "/roster/api/orgs/{acme}/invitations", `{"emails":"eve@acme.com","role":"admin"}`)
+	require.Equal(t, 201, w.Code, w.Body.String())
+	adminInv := decode[rosterhttp.InviteResultJSON](t, w).Results[0].ID.String()
+	w = f.call(t, "ann", "POST", "/roster/api/orgs/{acme}/links", `{"role":"admin"}`)
+	require.Equal(t, 201, w.Code, w.Body.String())
+	adminLink := decode[rosterhttp.LinkJSON](t, w).ID.String()
+	w = f.call(t, "ann", "POST", "/roster/api/orgs/{acme}/links", `{"workspaces":{"{ws}":"viewer"}}`)
+	require.Equal(t, 201, w.Code, w.Body.String())
+	memberLink := decode[rosterhttp.LinkJSON](t, w).ID.String()
+
+	ctx := context.Background()
+	refusals := func() int {
+		ev, _, err := f.ms.Audit(ctx, "ann", f.acme.ID, membership.AuditFilter{Action: apikey.ActionUsed}, storage.Page{Limit: 100})
+		require.NoError(t, err)
+		return len(ev)
+	}
+	for _, p := range []string{
+		"/roster/api/orgs/{acme}/invitations/" + adminInv + "/resend",
+		"/roster/api/orgs/{acme}/invitations/" + adminInv + "/url",
+		"/roster/api/orgs/{acme}/links/" + adminLink + "/regenerate",
+		"/roster/api/orgs/{acme}/links/" + adminLink + "/url",
+	} {
+		before := given(t, f)
+		n := refusals()
+		w := f.call(t, "ada-inviter", "POST", p, "")
+		require.Equal(t, 403, w.Code, p+": "+w.Body.String())
+		require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code, p)
+		require.Equal(t, n+1, refusals(), p+": audited")
+		require.Equal(t, before, given(t, f), p)
+		// The member's own session may: the narrowing is the key's.
+		require.Equal(t, 200, f.call(t, "ada", "POST", p, "").Code, p)
+	}
+	// carl's member invitation and a viewer link are within the key.
+	for _, p := range []string{
+		"/roster/api/orgs/{acme}/invitations/{inv}/resend",
+		"/roster/api/orgs/{acme}/invitations/{inv}/url",
+		"/roster/api/orgs/{acme}/links/" + memberLink + "/regenerate",
+		"/roster/api/orgs/{acme}/links/" + memberLink + "/url",
+	} {
+		w := f.call(t, "ada-inviter", "POST", p, "")
+		require.Equal(t, 200, w.Code, p+": "+w.Body.String())
+	}
 }
