@@ -91,4 +91,9 @@ type OrganizationUpdate struct {
 	Name     *string
 	Slug     *string
 	Settings *Settings
+	// KeepBilling keeps the billing fields of Settings (Seats, Licences,
+	// DeactivatedFreeSeat) as they stand when the update runs, whatever
+	// Settings holds: for a client that may not change them and read them
+	// earlier, so that a change made in between is not undone.
+	KeepBilling bool
 }

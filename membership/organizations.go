@@ -136,6 +136,10 @@ func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid
 			if err != nil {
 				return err
 			}
+			if u.KeepBilling {
+				settings.Seats, settings.Licences = op.Org.Settings.Seats, op.Org.Settings.Licences
+				settings.DeactivatedFreeSeat = op.Org.Settings.DeactivatedFreeSeat
+			}
 			next.Settings = settings
 		}
 		cur, nxt := op.Org.Settings, next.Settings

@@ -81,7 +81,7 @@ func (h *Handler) routeOrganizations() {
 		if b.Settings != nil {
 			s := b.Settings.settings()
 			u.Settings = &s
-			if err := h.keyMayBill(c, s); err != nil {
+			if err := h.keyMayBill(c, &u); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -114,8 +114,11 @@ func (h *Handler) routeOrganizations() {
 
 // keyMayBill refuses a key that changes seats, licences or the free seat
 // of deactivated members without the billing permission in its scope, as
-// the library refuses a member without it.
-func (h *Handler) keyMayBill(c *call, next membership.Settings) error {
+// the library refuses a member without it. The comparison is with the
+// organization as read before the update; so that a change of seats made
+// in between is not undone by a key that may not bill, such a key's update
+// keeps the billing fields as they stand when it runs (KeepBilling).
+func (h *Handler) keyMayBill(c *call, u *membership.OrganizationUpdate) error {
 	if c.key == nil {
 		return nil
 	}
@@ -123,9 +126,12 @@ func (h *Handler) keyMayBill(c *call, next membership.Settings) error {
 	if err != nil {
 		return err
 	}
-	cur := o.Settings
-	if cur.Seats == next.Seats && cur.Licences == next.Licences && cur.DeactivatedFreeSeat == next.DeactivatedFreeSeat {
-		return nil
+	cur, next := o.Settings, *u.Settings
+	if cur.Seats != next.Seats || cur.Licences != next.Licences || cur.DeactivatedFreeSeat != next.DeactivatedFreeSeat {
+		return h.keyMay(c, uuid.Nil, roles.Grants(roles.PermBilling))
 	}
-	return h.keyMay(c, uuid.Nil, roles.Grants(roles.PermBilling))
+	if sc := c.key.Scope; sc.Workspace != uuid.Nil || sc.Perms != 0 && !sc.Perms.Has(roles.PermBilling) {
+		u.KeepBilling = true
+	}
+	return nil
 }

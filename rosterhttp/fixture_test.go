@@ -174,8 +174,9 @@ var keySpecs = map[string]struct {
 	"ada-invite": {user: "ada", perms: []roles.Permission{roles.PermInvite}},
 	"ada-inviter": {user: "ada", perms: []roles.Permission{roles.PermInvite, roles.PermViewMembers,
 		roles.PermView, roles.PermComment}},
-	"ada-manager": {user: "ada", perms: []roles.Permission{roles.PermManageMembers, roles.PermViewMembers}},
-	"oz-key":      {user: "oz"},
+	"ada-manager":  {user: "ada", perms: []roles.Permission{roles.PermManageMembers, roles.PermViewMembers}},
+	"ann-settings": {user: "ann", perms: []roles.Permission{roles.PermManageSettings}},
+	"oz-key":       {user: "oz"},
 }
 
 // key returns the secret of the fixture's key name (keySpecs), made on

@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
+	"github.com/rosterkit/roster/memstore"
 	"github.com/rosterkit/roster/rosterhttp"
 	"github.com/rosterkit/roster/storage"
 	"github.com/stretchr/testify/require"
@@ -205,4 +207,49 @@ func TestANarrowedKeyNeitherRevivesNorRevealsMoreThanItHolds(t *testing.T) {
 		w := f.call(t, "ada-inviter", "POST", p, "")
 		require.Equal(t, 200, w.Code, p+": "+w.Body.String())
 	}
+}
+
+// staleOrgs is a memstore whose Organization answers, once told to, with
+// the organization as it was: what a request read before a concurrent
+// change committed. Updates lock and read the live row.
+type staleOrgs struct {
+	*memstore.Store
+	stale *membership.Organization
+}
+
+func (s *staleOrgs) Organization(ctx context.Context, id uuid.UUID) (membership.Organization, error) {
+	if s.stale != nil && s.stale.ID == id {
+		return *s.stale, nil
+	}
+	return s.Store.Organization(ctx, id)
+}
+
+// TestAKeyThatMayNotBillDoesNotUndoASeatChange: a key of the owner
+// narrowed to settings (no billing) changes another setting with the seats
+// it read; the owner raised the seats in between. The seats stay raised:
+// the key's update keeps the billing fields as they stand.
+func TestAKeyThatMayNotBillDoesNotUndoASeatChange(t *testing.T) {
+	st := &staleOrgs{Store: memstore.New()}
+	f := newFixtureOn(t, st)
+	ctx := context.Background()
+	before, err := f.ms.Organization(ctx, f.acme.ID)
+	require.NoError(t, err)
+	require.Equal(t, 0, before.Settings.Seats)
+	st.stale = &before
+	raised := before.Settings
+	raised.Seats = 30
+	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &raised})
+	require.NoError(t, err)
+
+	w := f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":0,"members_may_invite":true}}`)
+	require.Equal(t, 200, w.Code, w.Body.String())
+	now, err := st.Store.Organization(ctx, f.acme.ID)
+	require.NoError(t, err)
+	require.True(t, now.Settings.MembersMayInvite)
+	require.Equal(t, 30, now.Settings.Seats, "the seat change made in between stands")
+
+	// The same key asking for a seat change it read as one is refused.
+	w = f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":5}}`)
+	require.Equal(t, 403, w.Code, w.Body.String())
+	require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code)
 }

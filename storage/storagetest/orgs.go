@@ -197,6 +197,34 @@ func testOrganizations(t *testing.T, newStore func(t *testing.T) Store) {
 		is.Equal(got.Settings.Seats, 100)
 	})
 
+	// OrganizationUpdate.KeepBilling: "keeps the billing fields of
+	// Settings (Seats, Licences, DeactivatedFreeSeat) as they stand when
+	// the update runs, whatever Settings holds".
+	t.Run("KeepBillingLeavesSeatsAsTheyStand", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore, withSettings(membership.Settings{Seats: 10, Licences: 5}))
+		f.add(t, "admin", roles.OrgAdmin)
+		stale := f.org.Settings // read before the owner raises the seats
+		raised := stale
+		raised.Seats, raised.Licences, raised.DeactivatedFreeSeat = 20, 8, true
+		_, err := f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Settings: &raised})
+		is.NoErr(err)
+
+		stale.MembersMayInvite = true
+		got, err := f.svc.UpdateOrganization(f.ctx, "admin", f.org.ID, membership.OrganizationUpdate{Settings: &stale, KeepBilling: true})
+		is.NoErr(err) // no billing change asked, none needed
+		is.Equal(got.Settings.MembersMayInvite, true)
+		is.Equal([]any{got.Settings.Seats, got.Settings.Licences, got.Settings.DeactivatedFreeSeat}, []any{20, 8, true})
+		o, err := f.st.Organization(f.ctx, f.org.ID)
+		is.NoErr(err)
+		is.Equal(o.Settings, got.Settings) // as stored
+		// Without it, the stale seats are a change: billing is needed.
+		stale.MembersMayInvite = false
+		_, err = f.svc.UpdateOrganization(f.ctx, "admin", f.org.ID, membership.OrganizationUpdate{Settings: &stale})
+		wantErr(t, err, membership.ErrForbidden)
+	})
+
 	t.Run("MemberCannotUpdateTheOrganization", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, newStore)
