@@ -81,7 +81,7 @@ func (h *Handler) routeOrganizations() {
 		if b.Settings != nil {
 			s := b.Settings.settings()
 			u.Settings = &s
-			if err := h.keyMayBill(c, &u); err != nil {
+			if err := h.guardBilling(c, &u); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -112,26 +112,39 @@ func (h *Handler) routeOrganizations() {
 	})
 }
 
-// keyMayBill refuses a key that changes seats, licences or the free seat
-// of deactivated members without the billing permission in its scope, as
-// the library refuses a member without it. The comparison is with the
-// organization as read before the update; so that a change of seats made
-// in between is not undone by a key that may not bill, such a key's update
-// keeps the billing fields as they stand when it runs (KeepBilling).
-func (h *Handler) keyMayBill(c *call, u *membership.OrganizationUpdate) error {
-	if c.key == nil {
-		return nil
-	}
-	o, err := h.ms.Organization(c.r.Context(), c.org)
+// guardBilling weighs the billing fields of a settings update (seats,
+// licences, the free seat of deactivated members) against the
+// organization as read before the update. Fields that differ are a change
+// the caller must be allowed: a key without the billing permission in its
+// scope is refused here, as the library refuses a member without it.
+// Fields equal to what was read ask for no change; for a caller who may
+// not bill, the update then keeps them as they stand when it runs
+// (KeepBilling), so that a seat change made in between by someone who may
+// is neither undone (a key whose member holds billing) nor answered 403
+// (a member without billing).
+func (h *Handler) guardBilling(c *call, u *membership.OrganizationUpdate) error {
+	ctx := c.r.Context()
+	o, err := h.ms.Organization(ctx, c.org)
 	if err != nil {
 		return err
 	}
 	cur, next := o.Settings, *u.Settings
 	if cur.Seats != next.Seats || cur.Licences != next.Licences || cur.DeactivatedFreeSeat != next.DeactivatedFreeSeat {
-		return h.keyMay(c, uuid.Nil, roles.Grants(roles.PermBilling))
+		if c.key != nil {
+			return h.keyMay(c, uuid.Nil, roles.Grants(roles.PermBilling))
+		}
+		return nil // the library checks the member
 	}
-	if sc := c.key.Scope; sc.Workspace != uuid.Nil || sc.Perms != 0 && !sc.Perms.Has(roles.PermBilling) {
-		u.KeepBilling = true
+	if c.key != nil {
+		if sc := c.key.Scope; sc.Workspace != uuid.Nil || sc.Perms != 0 && !sc.Perms.Has(roles.PermBilling) {
+			u.KeepBilling = true
+			return nil
+		}
 	}
+	may, err := h.ms.CanOrg(ctx, c.org, c.user.ID, roles.PermBilling)
+	if err != nil {
+		return err
+	}
+	u.KeepBilling = !may
 	return nil
 }

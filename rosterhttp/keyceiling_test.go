@@ -253,3 +253,30 @@ func TestAKeyThatMayNotBillDoesNotUndoASeatChange(t *testing.T) {
 	require.Equal(t, 403, w.Code, w.Body.String())
 	require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code)
 }
+
+// TestAMemberWhoMayNotBillSendsBackTheSeatsTheyRead: ada, an admin without
+// billing, saves settings read before ann raised the seats. Her update
+// asks for no seat change, so it is neither refused nor undoes ann's.
+func TestAMemberWhoMayNotBillSendsBackTheSeatsTheyRead(t *testing.T) {
+	st := &staleOrgs{Store: memstore.New()}
+	f := newFixtureOn(t, st)
+	ctx := context.Background()
+	before, err := f.ms.Organization(ctx, f.acme.ID)
+	require.NoError(t, err)
+	st.stale = &before
+	raised := before.Settings
+	raised.Seats = 30
+	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &raised})
+	require.NoError(t, err)
+
+	w := f.call(t, "ada", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":0,"members_may_invite":true}}`)
+	require.Equal(t, 200, w.Code, w.Body.String())
+	now, err := st.Store.Organization(ctx, f.acme.ID)
+	require.NoError(t, err)
+	require.True(t, now.Settings.MembersMayInvite)
+	require.Equal(t, 30, now.Settings.Seats)
+	// A seat change she asks for is still refused.
+	w = f.call(t, "ada", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":5}}`)
+	require.Equal(t, 403, w.Code, w.Body.String())
+	require.Equal(t, membership.CodeForbidden, problemOf(t, w).Code)
+}
