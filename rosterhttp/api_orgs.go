@@ -135,16 +135,12 @@ func (h *Handler) guardBilling(c *call, u *membership.OrganizationUpdate) error 
 		}
 		return nil // the library checks the member
 	}
+	var may bool
 	if c.key != nil {
-		if sc := c.key.Scope; sc.Workspace != uuid.Nil || sc.Perms != 0 && !sc.Perms.Has(roles.PermBilling) {
-			u.KeepBilling = true
-			return nil
-		}
-	}
-	may, err := h.ms.CanOrg(ctx, c.org, c.user.ID, roles.PermBilling)
-	if err != nil {
-		return err
+		may, err = h.keys.CanOrg(ctx, *c.key, roles.PermBilling) // the member's now, within the scope
+	} else {
+		may, err = h.ms.CanOrg(ctx, c.org, c.user.ID, roles.PermBilling)
 	}
 	u.KeepBilling = !may
-	return nil
+	return err
 }

@@ -156,37 +156,41 @@ func (h *Handler) keyMay(c *call, ws uuid.UUID, anyOf roles.PermSet) error {
 // holds, are left to that ceiling alone: their refusals and audit events
 // stay the library's.
 func (h *Handler) keyGives(c *call, gs ...apikey.Grant) error {
-	if c.key == nil || c.key.Scope == (apikey.Scope{}) {
+	if !narrowedKey(c) {
 		return nil
 	}
 	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, gs...)
 }
 
+// narrowedKey reports whether c is made with a key whose Scope narrows
+// what its member holds.
+func narrowedKey(c *call) bool { return c.key != nil && c.key.Scope != (apikey.Scope{}) }
+
 // keyGivesInvitation is keyGives for what invitation id gives, before a
 // route reissues its token (resend) or shows its URL: a key narrowed below
 // it must not hand out, or revive, what it could not give itself.
 func (h *Handler) keyGivesInvitation(c *call, id uuid.UUID) error {
-	if c.key == nil || c.key.Scope == (apikey.Scope{}) {
+	if !narrowedKey(c) {
 		return nil
 	}
 	inv, err := h.iv.Invitation(c.r.Context(), c.user.ID, c.org, id)
 	if err != nil {
 		return err
 	}
-	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, apikey.Grant{Role: inv.Role, Grants: inv.Grants, Workspaces: inv.Workspaces})
+	return h.keyGives(c, apikey.Grant{Role: inv.Role, Grants: inv.Grants, Workspaces: inv.Workspaces})
 }
 
 // keyGivesLink is keyGivesInvitation for invite link id (regenerate, show
 // its URL): anyone holding a link's URL may join by it.
 func (h *Handler) keyGivesLink(c *call, id uuid.UUID) error {
-	if c.key == nil || c.key.Scope == (apikey.Scope{}) {
+	if !narrowedKey(c) {
 		return nil
 	}
 	l, err := h.iv.Link(c.r.Context(), c.user.ID, c.org, id)
 	if err != nil {
 		return err
 	}
-	return h.keys.AuthorizeGrant(c.r.Context(), *c.key, apikey.Grant{Role: l.Role, Workspaces: l.Workspaces})
+	return h.keyGives(c, apikey.Grant{Role: l.Role, Workspaces: l.Workspaces})
 }
 
 // orDefault is r, or for "" the catalog's default org role, which the
