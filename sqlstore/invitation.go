@@ -67,7 +67,7 @@ WHERE org_id = ? AND id = ? AND revoked = ? AND (max_uses = 0 OR uses < max_uses
 		// The status is a literal, so that SQLite and PostgreSQL read the
 		// partial index of pending invitations.
 		countPending: `SELECT COUNT(*) FROM roster_invitations WHERE org_id = ? AND status = 'pending' AND expires_at > ?`,
-		sentInvitations: `SELECT id, email_key, role FROM roster_invitations
+		sentInvitations: `SELECT id, email_key, role, invited_by FROM roster_invitations
 WHERE org_id = ? AND status = 'pending' AND invited_by = ? ORDER BY id`,
 		revokeSentInvitations: `UPDATE roster_invitations SET status = ?, sealed_token = NULL, key_id = '', decided_at = ?, updated_at = ?
 WHERE org_id = ? AND status = 'pending' AND invited_by = ?`,

@@ -42,16 +42,7 @@ func (s *Store) RevokeInvitesBy(ctx context.Context, org uuid.UUID, inviter stri
 	err := s.Transact(ctx, func(ctx context.Context) error {
 		out = out[:0]
 		c := s.conn(ctx)
-		invs, err := list(ctx, s, c, op, s.iq.sentInvitations, []any{org, inviter},
-			func(r scanner) (membership.RevokedInvite, error) {
-				v := membership.RevokedInvite{InvitedBy: inviter}
-				var role string
-				if err := r.Scan(&v.ID, &v.EmailKey, &role); err != nil {
-					return v, s.translate(ctx, op, err)
-				}
-				v.Role = roles.Role(role)
-				return v, nil
-			})
+		invs, err := list(ctx, s, c, op, s.iq.sentInvitations, []any{org, inviter}, s.revokedInvitation(ctx, op))
 		if err != nil {
 			return err
 		}
@@ -101,18 +92,7 @@ func (s *Store) RevokeInvitationTo(ctx context.Context, org uuid.UUID, emailKey 
 	var out []membership.RevokedInvite
 	err := s.Transact(ctx, func(ctx context.Context) error {
 		c := s.conn(ctx)
-		invs, err := list(ctx, s, c, op, s.iq.invitationTo, []any{org, emailKey},
-			func(r scanner) (membership.RevokedInvite, error) {
-				var (
-					v    membership.RevokedInvite
-					role string
-				)
-				if err := r.Scan(&v.ID, &v.EmailKey, &role, &v.InvitedBy); err != nil {
-					return v, s.translate(ctx, op, err)
-				}
-				v.Role = roles.Role(role)
-				return v, nil
-			})
+		invs, err := list(ctx, s, c, op, s.iq.invitationTo, []any{org, emailKey}, s.revokedInvitation(ctx, op))
 		if err != nil {
 			return err
 		}
@@ -128,6 +108,22 @@ func (s *Store) RevokeInvitationTo(ctx context.Context, org uuid.UUID, emailKey 
 		return nil, err
 	}
 	return out, nil
+}
+
+// revokedInvitation scans a row of sentInvitations or invitationTo: an
+// invitation about to be revoked.
+func (s *Store) revokedInvitation(ctx context.Context, op string) func(r scanner) (membership.RevokedInvite, error) {
+	return func(r scanner) (membership.RevokedInvite, error) {
+		var (
+			v    membership.RevokedInvite
+			role string
+		)
+		if err := r.Scan(&v.ID, &v.EmailKey, &role, &v.InvitedBy); err != nil {
+			return v, s.translate(ctx, op, err)
+		}
+		v.Role = roles.Role(role)
+		return v, nil
+	}
 }
 
 // InviteSenders returns, each once, the user IDs that sent a pending
