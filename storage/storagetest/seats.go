@@ -236,11 +236,7 @@ func testLedgerStore(t *testing.T, newStore func(t *testing.T) Store) {
 		o, other := rawOrg(t, ctx, st), rawOrg(t, ctx, st)
 		now := start.Add(time.Hour)
 		sentBy := func(org uuid.UUID, addr, by string, status invite.Status) invite.Invitation {
-			inv := rawInvitation(org, addr)
-			inv.InvitedBy, inv.Status = by, status
-			inv.SealedToken, inv.KeyID = []byte{1, 2, 3}, "k"
-			is.NoErr(ist.InsertInvitation(ctx, inv))
-			return inv
+			return insertSent(t, ist, org, addr, by, status)
 		}
 		p1 := sentBy(o.ID, "p1@example.com", "adm", invite.StatusPending)
 		p2 := sentBy(o.ID, "p2@example.com", "adm", invite.StatusPending)
@@ -319,11 +315,7 @@ func testLedgerStore(t *testing.T, newStore func(t *testing.T) Store) {
 		o, other := rawOrg(t, ctx, st), rawOrg(t, ctx, st)
 		now := start.Add(time.Hour)
 		insert := func(org uuid.UUID, addr string, status invite.Status) invite.Invitation {
-			inv := rawInvitation(org, addr)
-			inv.InvitedBy, inv.Status = "adm", status
-			inv.SealedToken, inv.KeyID = []byte{1, 2, 3}, "k"
-			is.NoErr(ist.InsertInvitation(ctx, inv))
-			return inv
+			return insertSent(t, ist, org, addr, "adm", status)
 		}
 		p := insert(o.ID, "p@example.com", invite.StatusPending)
 		p.ExpiresAt = start // expired, still stored pending: revoked too
@@ -461,6 +453,19 @@ func mustInvitation(t *testing.T, ist invite.Store, org, id uuid.UUID) invite.In
 	inv, err := ist.Invitation(t.Context(), org, id)
 	if err != nil {
 		t.Fatalf("store Invitation(%s): %v", id, err)
+	}
+	return inv
+}
+
+// insertSent stores a raw invitation of org to addr that by sent, with
+// status and a sealed token, for the ledger's revocation cases.
+func insertSent(t *testing.T, ist invite.Store, org uuid.UUID, addr, by string, status invite.Status) invite.Invitation {
+	t.Helper()
+	inv := rawInvitation(org, addr)
+	inv.InvitedBy, inv.Status = by, status
+	inv.SealedToken, inv.KeyID = []byte{1, 2, 3}, "k"
+	if err := ist.InsertInvitation(t.Context(), inv); err != nil {
+		t.Fatalf("InsertInvitation(%s): %v", addr, err)
 	}
 	return inv
 }
