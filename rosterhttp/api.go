@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,6 +32,26 @@ type call struct {
 	// The route's {org}, {ws} and {id} path values, parsed before the
 	// handler runs (uuid.Nil where the route has none).
 	org, ws, item uuid.UUID
+}
+
+// param returns the first value of the query parameter name, as
+// r.URL.Query().Get(name) does, without building the whole map.
+func (c *call) param(name string) string {
+	for q := c.r.URL.RawQuery; q != ""; {
+		var pair string
+		pair, q, _ = strings.Cut(q, "&")
+		if strings.Contains(pair, ";") {
+			continue // url.ParseQuery drops it
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if k, err := url.QueryUnescape(k); err != nil || k != name {
+			continue
+		}
+		if v, err := url.QueryUnescape(v); err == nil {
+			return v
+		}
+	}
+	return ""
 }
 
 // apiFunc serves one API route: it returns the status and body of a
@@ -81,7 +102,7 @@ func (h *Handler) api(pattern string, fn apiFunc) {
 			w.WriteHeader(status)
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
+		w.Header()["Content-Type"] = jsonType
 		w.WriteHeader(status)
 		if a, ok := body.(jsonAppender); ok {
 			h.writeJSON(w, a)
@@ -119,10 +140,19 @@ func cut(pattern string) (method, path string, ok bool) {
 
 func setAPIHeaders(w http.ResponseWriter) {
 	hd := w.Header()
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "no-referrer")
+	hd["Cache-Control"] = noStore
+	hd["X-Content-Type-Options"] = noSniff
+	hd["Referrer-Policy"] = noReferrer
 }
+
+// The values of setAPIHeaders, shared by every answer as net/http shares
+// its own: a header's value is only read once set.
+var (
+	noStore    = []string{"no-store"}
+	noSniff    = []string{"nosniff"}
+	noReferrer = []string{"no-referrer"}
+	jsonType   = []string{"application/json"}
+)
 
 // pathIDs parses the {org}, {ws} and {id} values of the route path.
 func (c *call) pathIDs(path string) error {
@@ -173,9 +203,8 @@ func (c *call) decode(v any) error {
 
 // page reads the after and limit query parameters.
 func (c *call) page() (storage.Page, error) {
-	q := c.r.URL.Query()
-	p := storage.Page{After: q.Get("after")}
-	if s := q.Get("limit"); s != "" {
+	p := storage.Page{After: c.param("after")}
+	if s := c.param("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
 			return p, errInput("limit is not a page size")

@@ -14,8 +14,7 @@ func (h *Handler) routeAudit() {
 		if err != nil {
 			return 0, nil, err
 		}
-		q := c.r.URL.Query()
-		f := membership.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target")}
+		f := membership.AuditFilter{Actor: c.param("actor"), Action: c.param("action"), Target: c.param("target")}
 		es, next, err := h.ms.Audit(c.r.Context(), c.user.ID, org, f, p)
 		if err != nil {
 			return 0, nil, err

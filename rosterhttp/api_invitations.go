@@ -81,7 +81,7 @@ func (h *Handler) routeInvitations() {
 			return 0, nil, err
 		}
 		var f invite.InvitationFilter
-		switch c.r.URL.Query().Get("status") {
+		switch c.param("status") {
 		case "", "pending":
 			f.Statuses = invite.Pending()
 		case "past":

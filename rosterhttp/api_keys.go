@@ -67,11 +67,10 @@ func (h *Handler) keyJSON(k apikey.Key) KeyJSON {
 // member's, all=true for every key of the organization (both for a
 // manager of members), active=true for keys not revoked.
 func keyFilter(c *call) (apikey.Filter, error) {
-	q := c.r.URL.Query()
 	f := apikey.Filter{UserID: c.user.ID}
 	var all bool
 	for name, dst := range map[string]*bool{"active": &f.Active, "all": &all} {
-		if s := q.Get(name); s != "" {
+		if s := c.param(name); s != "" {
 			v, err := strconv.ParseBool(s)
 			if err != nil {
 				return f, errInput("%s is not true or false", name)
@@ -79,7 +78,7 @@ func keyFilter(c *call) (apikey.Filter, error) {
 			*dst = v
 		}
 	}
-	switch u := q.Get("user"); {
+	switch u := c.param("user"); {
 	case all && u != "":
 		return f, errInput("user and all=true exclude each other")
 	case all:

@@ -51,22 +51,24 @@ type AccessJSON struct {
 // memberFilter reads the list filters: role, kind, workspace, q (a prefix
 // of the email or name), licensed, active.
 func memberFilter(c *call) (membership.MemberFilter, error) {
-	q := c.r.URL.Query()
-	f := membership.MemberFilter{Role: roles.Role(q.Get("role")), Kind: membership.Kind(q.Get("kind")), Prefix: q.Get("q")}
-	if s := q.Get("workspace"); s != "" {
+	f := membership.MemberFilter{Role: roles.Role(c.param("role")), Kind: membership.Kind(c.param("kind")), Prefix: c.param("q")}
+	if s := c.param("workspace"); s != "" {
 		id, err := uuid.Parse(s)
 		if err != nil {
 			return f, errInput("workspace is not an ID")
 		}
 		f.Workspace = id
 	}
-	for name, dst := range map[string]*bool{"licensed": &f.LicensedOnly, "active": &f.ActiveOnly} {
-		if s := q.Get(name); s != "" {
+	for _, b := range [...]struct {
+		name string
+		dst  *bool
+	}{{"licensed", &f.LicensedOnly}, {"active", &f.ActiveOnly}} {
+		if s := c.param(b.name); s != "" {
 			v, err := strconv.ParseBool(s)
 			if err != nil {
-				return f, errInput("%s is not true or false", name)
+				return f, errInput("%s is not true or false", b.name)
 			}
-			*dst = v
+			*b.dst = v
 		}
 	}
 	return f, nil
@@ -101,11 +103,7 @@ func (h *Handler) routeMembers() {
 		if err != nil {
 			return 0, nil, err
 		}
-		out := memberList{Items: make([]MemberJSON, 0, len(vs)), Next: next}
-		for _, v := range vs {
-			out.Items = append(out.Items, h.memberViewJSON(v))
-		}
-		return http.StatusOK, out, nil
+		return http.StatusOK, memberList{cat: h.cat, views: vs, next: next}, nil
 	})
 	h.memberOp("GET /orgs/{org}/members/{user}", func(c *call, org uuid.UUID, user string) (int, any, error) {
 		m, err := h.ms.Member(c.r.Context(), c.user.ID, org, user)

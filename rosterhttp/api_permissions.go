@@ -19,9 +19,8 @@ type PermissionsJSON struct {
 
 // permissions serves GET /orgs/{org}/permissions?workspace=W&permission=P.
 func (h *Handler) permissions(c *call, org uuid.UUID) (int, any, error) {
-	q := c.r.URL.Query()
 	ws := uuid.Nil
-	if s := q.Get("workspace"); s != "" {
+	if s := c.param("workspace"); s != "" {
 		id, err := uuid.Parse(s)
 		if err != nil {
 			return 0, nil, errInput("workspace is not an ID")
@@ -46,7 +45,7 @@ func (h *Handler) permissions(c *call, org uuid.UUID) (int, any, error) {
 	if ws != uuid.Nil {
 		out.Workspace = &ws
 	}
-	if name := q.Get("permission"); name != "" {
+	if name := c.param("permission"); name != "" {
 		p, err := h.cat.Permission(name)
 		if err != nil {
 			return 0, nil, err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
@@ -52,6 +53,70 @@ func (f *fixture) serve(b *testing.B, authorization, method, path, body string, 
 	}
 }
 
+// connWriter is a ResponseWriter as a server's connection is to a handler:
+// its header map is reused from request to request and the body is
+// streamed out (here counted), not kept. A benchmark that uses it, and
+// builds its request once, times the handler and not httptest's recorder
+// or request parser, which a server does not run.
+type connWriter struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (w *connWriter) Header() http.Header { return w.header }
+
+func (w *connWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *connWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += len(p)
+	return len(p), nil
+}
+
+// handle sends r again to f's handler, as ann unless r carries a bearer
+// key, and fails b unless it gets want and a body.
+func (f *fixture) handle(b *testing.B, w *connWriter, r *http.Request, want int) {
+	clear(w.header)
+	w.status, w.n = 0, 0
+	f.srv.ServeHTTP(w, r)
+	if w.status != want || w.n == 0 {
+		b.Fatalf("%s %s: %d, %d bytes", r.Method, r.URL, w.status, w.n)
+	}
+}
+
+// request is a GET of path as ann, or with authorization when it is not "".
+func request(path, authorization string) *http.Request {
+	r := httptest.NewRequest("GET", path, nil)
+	if authorization != "" {
+		r.Header.Set("Authorization", authorization)
+	} else {
+		r.Header.Set("X-User", "ann")
+	}
+	return r
+}
+
+// inTurns runs base and other one after the other b.N times and reports
+// the time of each per call (base-ns/op, other-ns/op) and their ratio
+// (other/base).
+func inTurns(b *testing.B, base, other func()) {
+	var tb, to time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		base()
+		t1 := time.Now()
+		other()
+		tb, to = tb+t1.Sub(t0), to+time.Since(t1)
+	}
+	b.ReportMetric(float64(tb.Nanoseconds())/float64(b.N), "base-ns/op")
+	b.ReportMetric(float64(to.Nanoseconds())/float64(b.N), "other-ns/op")
+	b.ReportMetric(float64(to)/float64(tb), "other/base")
+}
+
 // BenchmarkMembersPage lists a page of 50 members with their workspace
 // roles: the library call, the same through the JSON API with the host's
 // session and with ann's API key (which adds the key's look-up and its
@@ -77,30 +142,42 @@ func onStores(b *testing.B, fn func(b *testing.B, f *fixture)) {
 
 func benchMembersPage(b *testing.B, f *fixture) {
 	ctx := context.Background()
+	library := func() {
+		vs, _, err := f.ms.MemberViews(ctx, "ann", f.acme.ID, membership.MemberFilter{}, storage.Page{Limit: 50})
+		if err != nil || len(vs) != 50 {
+			b.Fatal(err, len(vs))
+		}
+	}
 	b.Run("library", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			vs, _, err := f.ms.MemberViews(ctx, "ann", f.acme.ID, membership.MemberFilter{}, storage.Page{Limit: 50})
-			if err != nil || len(vs) != 50 {
-				b.Fatal(err, len(vs))
+			library()
+		}
+	})
+	path := f.expand("/roster/api/orgs/{acme}/members?limit=50")
+	// The ratio itself, from the two calls taken in turns: on a machine
+	// whose speed drifts, both sides see the same drift.
+	b.Run("api-vs-library", func(b *testing.B) {
+		w, r := &connWriter{header: http.Header{}}, request(path, "")
+		inTurns(b, library, func() { f.handle(b, w, r, 200) })
+	})
+	for _, c := range []struct{ name, auth string }{{"api", ""}, {"api-key", "Bearer " + f.key(b, "ann-key")}} {
+		b.Run(c.name, func(b *testing.B) {
+			w, r := &connWriter{header: http.Header{}}, request(path, c.auth)
+			b.ReportAllocs()
+			for b.Loop() {
+				f.handle(b, w, r, 200)
 			}
-		}
-	})
-	b.Run("api", func(b *testing.B) {
-		path := f.expand("/roster/api/orgs/{acme}/members?limit=50")
-		b.ReportAllocs()
-		for b.Loop() {
-			f.serve(b, "", "GET", path, "", 200)
-		}
-	})
-	b.Run("api-key", func(b *testing.B) {
-		path := f.expand("/roster/api/orgs/{acme}/members?limit=50")
-		auth := "Bearer " + f.key(b, "ann-key")
-		b.ReportAllocs()
-		for b.Loop() {
-			f.serve(b, auth, "GET", path, "", 200)
-		}
-	})
+		})
+		// The same with httptest's recorder and a request parsed each
+		// time: what the handler costs plus what httptest costs.
+		b.Run(c.name+"-httptest", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f.serve(b, c.auth, "GET", path, "", 200)
+			}
+		})
+	}
 	b.Run("tab", func(b *testing.B) {
 		path := f.expand("/roster/orgs/{acme}/members")
 		b.ReportAllocs()

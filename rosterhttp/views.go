@@ -129,15 +129,6 @@ func (h *Handler) memberJSON(m membership.Member) MemberJSON {
 		InvitedBy: m.InvitedBy, JoinedAt: m.JoinedAt}
 }
 
-func (h *Handler) memberViewJSON(v membership.MemberView) MemberJSON {
-	j := h.memberJSON(v.Member)
-	j.AllWorkspaces = v.AllWorkspaces
-	for _, w := range v.Workspaces {
-		j.Workspaces = append(j.Workspaces, WorkspaceRoleJSON{ID: w.ID, Name: w.Name, Role: w.Role})
-	}
-	return j
-}
-
 // InvitationJSON is an invitation.
 type InvitationJSON struct {
 	ID           uuid.UUID           `json:"id"`
