@@ -18,6 +18,23 @@ func BenchmarkFloor(b *testing.B) {
 	}
 }
 
+// BenchmarkCanInTurns times Can and its floor in turns, a block of
+// requests each, on the same fixture and request sequence, and reports
+// each one's time per check and their ratio (can/floor). Taken in turns,
+// both see the same machine: a drift in its speed, which shifts
+// BenchmarkCan against a BenchmarkFloor run minutes before, shifts both
+// here. The ratio table (scripts/bench) reads can/floor from here.
+func BenchmarkCanInTurns(b *testing.B) {
+	for _, n := range CheckSizes() {
+		bl := workload.Fixture(b, memstoreTarget, n)
+		table := floorOf(bl.F)
+		for _, kind := range Kinds {
+			qs := workload.Requests(bl.F, kind)
+			b.Run(Label(n)+"/"+kind, func(b *testing.B) { benchInTurns(b, table, bl, qs) })
+		}
+	}
+}
+
 // BenchmarkCan is the permission check through the Service, on the
 // request sequences of BenchmarkFloor (Fixture.Requests).
 func BenchmarkCan(b *testing.B) { workload.Can(b, targets) }

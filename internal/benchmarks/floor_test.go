@@ -1,8 +1,10 @@
 package benchmarks
 
 import (
+	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/rosterkit/roster/roles"
@@ -61,6 +63,61 @@ func benchFloor(b *testing.B, t *floorTable, qs []Request) {
 		q := &qs[i&mask]
 		if t.m[floorKey{q.UserID, q.Workspace}].Has(q.Perm) != q.Want {
 			b.Fatalf("floor(%s, %s, %d) != %v", q.UserID, q.Workspace, q.Perm, q.Want)
+		}
+	}
+}
+
+// turnBlock is how many requests each side answers in its turn: enough
+// that reading the clock costs nothing beside them.
+const turnBlock = 256
+
+// benchInTurns is BenchmarkCanInTurns's loop: each iteration answers a
+// block of requests from the floor, then a block through Can. Can answers
+// the block half the sequence away, so that it never finds the request
+// strings in the cache because the floor has just read them.
+func benchInTurns(b *testing.B, t *floorTable, bl *Built, qs []Request) {
+	half := len(qs) / 2
+	var floor, can time.Duration
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		floorBlock(b, t, qs, i)
+		t1 := time.Now()
+		canBlock(b, bl, qs, i+half)
+		can += time.Since(t1)
+		floor += t1.Sub(t0)
+		i += turnBlock
+	}
+	checks := float64(b.N) * turnBlock
+	b.ReportMetric(float64(floor.Nanoseconds())/checks, "floor-ns/check")
+	b.ReportMetric(float64(can.Nanoseconds())/checks, "can-ns/check")
+	b.ReportMetric(float64(can)/float64(floor), "can/floor")
+}
+
+// floorBlock answers turnBlock requests from i on from the floor table.
+//
+//go:noinline
+func floorBlock(b *testing.B, t *floorTable, qs []Request, i int) {
+	mask := len(qs) - 1
+	for j := i; j < i+turnBlock; j++ {
+		q := &qs[j&mask]
+		if t.m[floorKey{q.UserID, q.Workspace}].Has(q.Perm) != q.Want {
+			b.Fatalf("floor(%s, %s, %d) != %v", q.UserID, q.Workspace, q.Perm, q.Want)
+		}
+	}
+}
+
+// canBlock answers turnBlock requests from i on through Can.
+//
+//go:noinline
+func canBlock(b *testing.B, bl *Built, qs []Request, i int) {
+	ctx, org := context.Background(), bl.F.Org.ID
+	mask := len(qs) - 1
+	for j := i; j < i+turnBlock; j++ {
+		q := &qs[j&mask]
+		if ok, err := bl.Svc.Can(ctx, org, q.UserID, q.Workspace, q.Perm); ok != q.Want || err != nil {
+			b.Fatalf("Can(%s, %s, %d) = %v, %v; want %v", q.UserID, q.Workspace, q.Perm, ok, err, q.Want)
 		}
 	}
 }
