@@ -32,6 +32,9 @@ BenchmarkCan/memstore/1M/allow-2	30000000	        30.0 ns/op	       0 B/op	     
 BenchmarkCan/memstore/1M/deny-2	30000000	        40.0 ns/op	       0 B/op	       0 allocs/op
 BenchmarkFloor/1M/allow-2   	50000000	        25.0 ns/op	       0 B/op	       0 allocs/op
 BenchmarkFloor/1M/mix-2     	50000000	        35.0 ns/op	       0 B/op	       0 allocs/op
+BenchmarkCanInTurns/1k/allow-2	  100000	      9000 ns/op	        24.0 can-ns/check	         1.20 can/floor	        20.0 floor-ns/check	       0 B/op	       0 allocs/op
+BenchmarkCanInTurns/1k/allow-2	  100000	      9000 ns/op	        28.0 can-ns/check	         1.40 can/floor	        20.0 floor-ns/check	       0 B/op	       0 allocs/op
+BenchmarkCanInTurns/1k/allow-2	  100000	      9000 ns/op	        25.0 can-ns/check	         1.25 can/floor	        20.0 floor-ns/check	       0 B/op	       0 allocs/op
 `
 
 func parsed(t *testing.T) *results {
@@ -48,7 +51,8 @@ func TestParseStripsPrefixAndProcs(t *testing.T) {
 	want := []string{"Floor/1k", "Can/memstore/allow", "Can/memstore/deny", "CanParallel/memstore",
 		"ListMembers/memstore/1k/first", "ListMembers/memstore/1k/deep", "ListMembers/memstore/1M/first",
 		"InviteBatch10/memstore", "PointSelect/sqlite", "Can/sqlite/allow",
-		"benchmarks.Floor/1k", "Can/memstore/1M/allow", "Can/memstore/1M/deny", "Floor/1M/allow", "Floor/1M/mix"}
+		"benchmarks.Floor/1k", "Can/memstore/1M/allow", "Can/memstore/1M/deny", "Floor/1M/allow", "Floor/1M/mix",
+		"CanInTurns/1k/allow"}
 	if strings.Join(res.order, ",") != strings.Join(want, ",") {
 		t.Fatalf("names = %v, want %v", res.order, want)
 	}
@@ -107,6 +111,7 @@ func TestRatiosFollowTheRules(t *testing.T) {
 		{"CanParallel speed-up on all cores", "CanParallel/memstore", "Can/memstore/allow", 32.0 / 20, true},
 		{"Can on SQL vs a bare point select", "Can/sqlite/allow", "PointSelect/sqlite", 9000.0 / 5000, false},
 		{"Can on memstore vs the map floor", "Can/memstore/1M/allow", "Floor/1M/allow", 30.0 / 25, true},
+		{"Can vs the map floor, in turns", "CanInTurns/1k/allow", "", 1.25, true},
 		{"member page: deep vs first", "ListMembers/memstore/1k/deep", "ListMembers/memstore/1k/first", 1.2, true},
 		{"member page: large org vs 1k", "ListMembers/memstore/1M/first", "ListMembers/memstore/1k/first", 2, false},
 	}

@@ -26,6 +26,9 @@ var defaultRules = []rule{
 	// nothing about what the check adds).
 	{label: "Can on memstore vs the map floor", num: `^Can/memstore/(?P<size>[^/]+)/(?P<kind>[^/]+)$`,
 		den: []string{"Floor/{size}/{kind}"}, target: 2},
+	// The same ratio with both taken in turns on one machine state
+	// (BenchmarkCanInTurns), whose ratio it reports itself.
+	{label: "Can vs the map floor, in turns", num: `^CanInTurns/`, unit: "can/floor", target: 1.3},
 	{label: "Can on memstore allocates nothing", num: `^Can/memstore/`, unit: "allocs/op", target: 0},
 	{label: "CanParallel speed-up on all cores", num: `^CanParallel/memstore(?:/(?P<rest>.+))?$`,
 		den: []string{"Can/memstore/{rest}", "Can/memstore/1k/allow", "Can/memstore/allow"}, speedup: true, atLeast: true, target: 1.6},
