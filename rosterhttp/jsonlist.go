@@ -2,10 +2,10 @@ package rosterhttp
 
 import (
 	"encoding/hex"
+	"fmt"
 	"io"
 	"math/bits"
 	"slices"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -86,13 +86,7 @@ func appendMemberView(b []byte, cat *roles.Catalog, v *membership.MemberView) []
 		}
 		b = appendString(b, cat.PermissionName(roles.Permission(bits.TrailingZeros64(g))))
 	}
-	b = append(b, ']')
-	b = append(b, `,"licensed":`...)
-	b = strconv.AppendBool(b, m.Licensed)
-	b = append(b, `,"sso":`...)
-	b = strconv.AppendBool(b, m.SSO)
-	b = append(b, `,"deactivated":`...)
-	b = strconv.AppendBool(b, m.Deactivated)
+	b = append(b, memberFlags[flagIndex(m.Licensed, m.SSO, m.Deactivated)]...)
 	if m.InvitedBy != "" {
 		b = append(b, `,"invited_by":`...)
 		b = appendString(b, m.InvitedBy)
@@ -122,6 +116,28 @@ func appendMemberView(b []byte, cat *roles.Catalog, v *membership.MemberView) []
 		b = append(b, ']')
 	}
 	return append(b, '}')
+}
+
+// memberFlags are the JSON of a member's three flags, after its grants,
+// indexed by flagIndex: one copy where three keys and three booleans took
+// six.
+var memberFlags = func() (f [8]string) {
+	for i := range f {
+		f[i] = fmt.Sprintf(`],"licensed":%t,"sso":%t,"deactivated":%t`, i&4 != 0, i&2 != 0, i&1 != 0)
+	}
+	return f
+}()
+
+// flagIndex is the index in memberFlags of a member's flags.
+func flagIndex(licensed, sso, deactivated bool) int {
+	i := 0
+	for _, f := range [...]bool{licensed, sso, deactivated} {
+		i <<= 1
+		if f {
+			i |= 1
+		}
+	}
+	return i
 }
 
 // appendUUID writes id in its canonical text form, as id.String() does,
@@ -225,9 +241,18 @@ var plainByte = func() (t [256]bool) {
 // HTML characters, control characters, U+2028 and U+2029 escaped, invalid
 // UTF-8 replaced by U+FFFD.
 func appendString(b []byte, s string) []byte {
+	// Most strings need no escape: one scan, one copy.
+	i := 0
+	for i < len(s) && plainByte[s[i]] {
+		i++
+	}
 	b = append(b, '"')
+	if i == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if plainByte[c] {
 			i++
