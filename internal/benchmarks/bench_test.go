@@ -8,14 +8,7 @@ import "testing"
 // heap. BenchmarkCan/memstore/{size}/{kind} divided by
 // BenchmarkFloor/{size}/{kind} is what a check costs beyond the floor.
 func BenchmarkFloor(b *testing.B) {
-	for _, n := range CheckSizes() {
-		bl := workload.Fixture(b, memstoreTarget, n)
-		table := floorOf(bl.F)
-		for _, kind := range Kinds {
-			qs := workload.Requests(bl.F, kind)
-			b.Run(Label(n)+"/"+kind, func(b *testing.B) { benchFloor(b, table, qs) })
-		}
-	}
+	onFloors(b, func(b *testing.B, t *floorTable, _ *Built, qs []Request) { benchFloor(b, t, qs) })
 }
 
 // BenchmarkCanInTurns times Can and its floor in turns, a block of
@@ -24,13 +17,18 @@ func BenchmarkFloor(b *testing.B) {
 // both see the same machine: a drift in its speed, which shifts
 // BenchmarkCan against a BenchmarkFloor run minutes before, shifts both
 // here. The ratio table (scripts/bench) reads can/floor from here.
-func BenchmarkCanInTurns(b *testing.B) {
+func BenchmarkCanInTurns(b *testing.B) { onFloors(b, benchInTurns) }
+
+// onFloors runs fn as sub-benchmark {size}/{kind} for every check size and
+// request kind, with memstore's fixture of that size, its floor table and
+// the kind's request sequence.
+func onFloors(b *testing.B, fn func(b *testing.B, t *floorTable, bl *Built, qs []Request)) {
 	for _, n := range CheckSizes() {
 		bl := workload.Fixture(b, memstoreTarget, n)
 		table := floorOf(bl.F)
 		for _, kind := range Kinds {
 			qs := workload.Requests(bl.F, kind)
-			b.Run(Label(n)+"/"+kind, func(b *testing.B) { benchInTurns(b, table, bl, qs) })
+			b.Run(Label(n)+"/"+kind, func(b *testing.B) { fn(b, table, bl, qs) })
 		}
 	}
 }
