@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rosterkit/roster/invite"
 	"github.com/rosterkit/roster/membership"
@@ -100,23 +99,6 @@ func request(path, authorization string) *http.Request {
 	return r
 }
 
-// inTurns runs base and other one after the other b.N times and reports
-// the time of each per call (base-ns/op, other-ns/op) and their ratio
-// (other/base).
-func inTurns(b *testing.B, base, other func()) {
-	var tb, to time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		base()
-		t1 := time.Now()
-		other()
-		tb, to = tb+t1.Sub(t0), to+time.Since(t1)
-	}
-	b.ReportMetric(float64(tb.Nanoseconds())/float64(b.N), "base-ns/op")
-	b.ReportMetric(float64(to.Nanoseconds())/float64(b.N), "other-ns/op")
-	b.ReportMetric(float64(to)/float64(tb), "other/base")
-}
-
 // BenchmarkMembersPage lists a page of 50 members with their workspace
 // roles: the library call, the same through the JSON API with the host's
 // session and with ann's API key (which adds the key's look-up and its
@@ -142,25 +124,16 @@ func onStores(b *testing.B, fn func(b *testing.B, f *fixture)) {
 
 func benchMembersPage(b *testing.B, f *fixture) {
 	ctx := context.Background()
-	library := func() {
-		vs, _, err := f.ms.MemberViews(ctx, "ann", f.acme.ID, membership.MemberFilter{}, storage.Page{Limit: 50})
-		if err != nil || len(vs) != 50 {
-			b.Fatal(err, len(vs))
-		}
-	}
 	b.Run("library", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			library()
+			vs, _, err := f.ms.MemberViews(ctx, "ann", f.acme.ID, membership.MemberFilter{}, storage.Page{Limit: 50})
+			if err != nil || len(vs) != 50 {
+				b.Fatal(err, len(vs))
+			}
 		}
 	})
 	path := f.expand("/roster/api/orgs/{acme}/members?limit=50")
-	// The ratio itself, from the two calls taken in turns: on a machine
-	// whose speed drifts, both sides see the same drift.
-	b.Run("api-vs-library", func(b *testing.B) {
-		w, r := &connWriter{header: http.Header{}}, request(path, "")
-		inTurns(b, library, func() { f.handle(b, w, r, 200) })
-	})
 	for _, c := range []struct{ name, auth string }{{"api", ""}, {"api-key", "Bearer " + f.key(b, "ann-key")}} {
 		b.Run(c.name, func(b *testing.B) {
 			w, r := &connWriter{header: http.Header{}}, request(path, c.auth)
