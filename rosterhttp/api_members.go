@@ -169,6 +169,9 @@ func (h *Handler) routeMembers() {
 		return h.memberResult(h.ms.Deactivate(c.r.Context(), c.user.ID, org, user))
 	})
 	h.memberOp("POST /orgs/{org}/members/{user}/reactivate", func(c *call, org uuid.UUID, user string) (int, any, error) {
+		if err := h.keyGivesMember(c, user); err != nil {
+			return 0, nil, err
+		}
 		return h.memberResult(h.ms.Reactivate(c.r.Context(), c.user.ID, org, user))
 	})
 	h.memberOp("DELETE /orgs/{org}/members/{user}", func(c *call, org uuid.UUID, user string) (int, any, error) {

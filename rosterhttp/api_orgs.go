@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
+	"github.com/rosterkit/roster/apikey"
 	"github.com/rosterkit/roster/membership"
 	"github.com/rosterkit/roster/roles"
 )
@@ -81,7 +82,7 @@ func (h *Handler) routeOrganizations() {
 		if b.Settings != nil {
 			s := b.Settings.settings()
 			u.Settings = &s
-			if err := h.guardBilling(c, &u); err != nil {
+			if err := h.guardSettings(c, &u); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -112,9 +113,11 @@ func (h *Handler) routeOrganizations() {
 	})
 }
 
-// guardBilling weighs the billing fields of a settings update (seats,
-// licences, the free seat of deactivated members) against the
-// organization as read before the update. Fields that differ are a change
+// guardSettings weighs a settings update against the organization as read
+// before it. Turning MembersMayInvite on lets every member invite: a key
+// narrowed below the invite permission may not (apikey.AuthorizeGrant).
+// Then the billing fields (seats, licences, the free seat of deactivated
+// members). Fields that differ are a change
 // the caller must be allowed: a key without the billing permission in its
 // scope is refused here, as the library refuses a member without it.
 // Fields equal to what was read ask for no change; for a caller who may
@@ -122,13 +125,18 @@ func (h *Handler) routeOrganizations() {
 // (KeepBilling), so that a seat change made in between by someone who may
 // is neither undone (a key whose member holds billing) nor answered 403
 // (a member without billing).
-func (h *Handler) guardBilling(c *call, u *membership.OrganizationUpdate) error {
+func (h *Handler) guardSettings(c *call, u *membership.OrganizationUpdate) error {
 	ctx := c.r.Context()
 	o, err := h.ms.Organization(ctx, c.org)
 	if err != nil {
 		return err
 	}
 	cur, next := o.Settings, *u.Settings
+	if next.MembersMayInvite && !cur.MembersMayInvite {
+		if err := h.keyGives(c, apikey.Grant{Grants: roles.Grants(roles.PermInvite)}); err != nil {
+			return err
+		}
+	}
 	if cur.Seats != next.Seats || cur.Licences != next.Licences || cur.DeactivatedFreeSeat != next.DeactivatedFreeSeat {
 		if c.key != nil {
 			return h.keyMay(c, uuid.Nil, roles.Grants(roles.PermBilling))

@@ -48,8 +48,10 @@
 //     audited as denied "apikey.used" events.
 //   - A key gives nothing it does not hold: the routes that give someone
 //     an org role, grants or workspace roles (invitations, their updates,
-//     links, role changes, grants, workspace access) weigh what the body
-//     gives with apikey.Service.AuthorizeGrant before calling the library,
+//     links, role changes, grants, workspace access), give one back
+//     (reactivation, resend, an invitation's or link's URL) or let every
+//     member invite (settings' MembersMayInvite) weigh what they give with
+//     apikey.Service.AuthorizeGrant before calling the library,
 //     and refuse more than the key holds, scope included, with 403
 //     api_key_scope (or forbidden), audited likewise.
 //   - Another organization than the key's answers 404, as if it did not

@@ -193,6 +193,29 @@ func (h *Handler) keyGivesLink(c *call, id uuid.UUID) error {
 	return h.keyGives(c, apikey.Grant{Role: l.Role, Workspaces: l.Workspaces})
 }
 
+// keyGivesMember is keyGivesInvitation for member user, before a route
+// gives back what the member holds (reactivate): their role, grants and
+// workspace roles.
+func (h *Handler) keyGivesMember(c *call, user string) error {
+	if !narrowedKey(c) {
+		return nil
+	}
+	ctx := c.r.Context()
+	m, err := h.ms.Member(ctx, c.user.ID, c.org, user)
+	if err != nil {
+		return err
+	}
+	access, err := h.ms.MemberAccess(ctx, c.user.ID, c.org, user)
+	if err != nil {
+		return err
+	}
+	ws := make(map[uuid.UUID]roles.Role, len(access))
+	for _, a := range access {
+		ws[a.WorkspaceID] = a.Role
+	}
+	return h.keyGives(c, apikey.Grant{Role: m.Role, Grants: m.Grants, Workspaces: ws})
+}
+
 // orDefault is r, or for "" the catalog's default org role, which the
 // library gives when a request names none.
 func (h *Handler) orDefault(r roles.Role) roles.Role {

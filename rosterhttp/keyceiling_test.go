@@ -3,6 +3,7 @@ package rosterhttp_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -209,6 +210,57 @@ func TestANarrowedKeyNeitherRevivesNorRevealsMoreThanItHolds(t *testing.T) {
 	}
 }
 
+// TestANarrowedKeyGivesBackNoMoreThanItHolds: reactivating a member gives
+// back what the member holds, and letting members invite gives every
+// member the invite permission; a narrowed key does neither beyond its
+// scope (403 api_key_scope, audited, nothing changed), and does within it.
+func TestANarrowedKeyGivesBackNoMoreThanItHolds(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	require.Equal(t, 200, f.call(t, "ann", "PUT", membersPath+"/bob/role", `{"role":"admin"}`).Code)
+	for _, u := range []string{"bob", "gus"} {
+		require.Equal(t, 200, f.call(t, "ann", "POST", membersPath+"/"+u+"/deactivate", "").Code, u)
+	}
+	refused := func(w *httptest.ResponseRecorder, what string) {
+		t.Helper()
+		require.Equal(t, 403, w.Code, what+": "+w.Body.String())
+		require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code, what)
+	}
+	deactivated := func(user string) bool {
+		m, err := f.ms.Member(ctx, "ann", f.acme.ID, user)
+		require.NoError(t, err)
+		return m.Deactivated
+	}
+
+	// ada-manager (members.manage, members.view) cannot give back bob's
+	// admin role; gus, a guest without workspaces, holds nothing beyond it.
+	refused(f.call(t, "ada-manager", "POST", membersPath+"/bob/reactivate", ""), "reactivate an admin")
+	require.True(t, deactivated("bob"))
+	require.Equal(t, 200, f.call(t, "ada-manager", "POST", membersPath+"/gus/reactivate", "").Code)
+	require.False(t, deactivated("gus"))
+
+	// ann-settings (settings.manage only) cannot let members invite, and
+	// may change another setting.
+	settings := func() membership.Settings {
+		o, err := f.ms.Organization(ctx, f.acme.ID)
+		require.NoError(t, err)
+		return o.Settings
+	}
+	refused(f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":true}}`), "let members invite")
+	require.False(t, settings().MembersMayInvite)
+	require.Equal(t, 200, f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"links_disabled":true}}`).Code)
+	require.True(t, settings().LinksDisabled)
+
+	ev, _, err := f.ms.Audit(ctx, "ann", f.acme.ID, membership.AuditFilter{Action: apikey.ActionUsed}, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, ev, 2, "both refusals audited")
+
+	// The members' own sessions may: the narrowing is the keys'.
+	require.Equal(t, 200, f.call(t, "ann", "POST", membersPath+"/bob/reactivate", "").Code)
+	require.Equal(t, 200, f.call(t, "ann", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":true}}`).Code)
+	require.True(t, settings().MembersMayInvite)
+}
+
 // staleOrgs is a memstore whose Organization answers, once told to, with
 // the organization as it was: what a request read before a concurrent
 // change committed. Updates lock and read the live row.
@@ -241,11 +293,11 @@ func TestAKeyThatMayNotBillDoesNotUndoASeatChange(t *testing.T) {
 	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &raised})
 	require.NoError(t, err)
 
-	w := f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":0,"members_may_invite":true}}`)
+	w := f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":0,"links_disabled":true}}`)
 	require.Equal(t, 200, w.Code, w.Body.String())
 	now, err := st.Store.Organization(ctx, f.acme.ID)
 	require.NoError(t, err)
-	require.True(t, now.Settings.MembersMayInvite)
+	require.True(t, now.Settings.LinksDisabled)
 	require.Equal(t, 30, now.Settings.Seats, "the seat change made in between stands")
 
 	// The same key asking for a seat change it read as one is refused.
