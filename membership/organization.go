@@ -96,4 +96,9 @@ type OrganizationUpdate struct {
 	// Settings holds: for a client that may not change them and read them
 	// earlier, so that a change made in between is not undone.
 	KeepBilling bool
+	// KeepMembersMayInvite keeps Settings.MembersMayInvite as it stands when
+	// the update runs, whatever Settings holds: for a client that may not
+	// give the invite permission (an API key narrowed below it) and read the
+	// setting earlier, so that it neither turns it back on nor off.
+	KeepMembersMayInvite bool
 }

@@ -140,6 +140,9 @@ func (s *Service) UpdateOrganization(ctx context.Context, actor string, org uuid
 				settings.Seats, settings.Licences = op.Org.Settings.Seats, op.Org.Settings.Licences
 				settings.DeactivatedFreeSeat = op.Org.Settings.DeactivatedFreeSeat
 			}
+			if u.KeepMembersMayInvite {
+				settings.MembersMayInvite = op.Org.Settings.MembersMayInvite
+			}
 			next.Settings = settings
 		}
 		cur, nxt := op.Org.Settings, next.Settings

@@ -115,8 +115,9 @@ func (h *Handler) routeOrganizations() {
 
 // guardSettings weighs a settings update against the organization as read
 // before it. Turning MembersMayInvite on lets every member invite: a key
-// narrowed below the invite permission may not (apikey.AuthorizeGrant).
-// Then the billing fields (seats, licences, the free seat of deactivated
+// narrowed below the invite permission may not (apikey.AuthorizeGrant),
+// and when it sends the setting as read, the update keeps it as it stands
+// (KeepMembersMayInvite). Then the billing fields (seats, licences, the free seat of deactivated
 // members). Fields that differ are a change
 // the caller must be allowed: a key without the billing permission in its
 // scope is refused here, as the library refuses a member without it.
@@ -132,9 +133,17 @@ func (h *Handler) guardSettings(c *call, u *membership.OrganizationUpdate) error
 		return err
 	}
 	cur, next := o.Settings, *u.Settings
-	if next.MembersMayInvite && !cur.MembersMayInvite {
-		if err := h.keyGives(c, apikey.Grant{Grants: roles.Grants(roles.PermInvite)}); err != nil {
+	if narrowedKey(c) {
+		switch may, err := h.keys.CanOrg(ctx, *c.key, roles.PermInvite); {
+		case err != nil:
 			return err
+		case may:
+		case next.MembersMayInvite && !cur.MembersMayInvite:
+			return h.keyGives(c, apikey.Grant{Grants: roles.Grants(roles.PermInvite)}) // refused, audited
+		default:
+			// Unchanged from what was read: keep it as it stands, so that
+			// a change made in between is not undone.
+			u.KeepMembersMayInvite = true
 		}
 	}
 	if cur.Seats != next.Seats || cur.Licences != next.Licences || cur.DeactivatedFreeSeat != next.DeactivatedFreeSeat {

@@ -306,6 +306,31 @@ func TestAKeyThatMayNotBillDoesNotUndoASeatChange(t *testing.T) {
 	require.Equal(t, membership.CodeAPIKeyScope, problemOf(t, w).Code)
 }
 
+// TestAKeyThatMayNotInviteDoesNotTurnMembersInvitingBackOn: ann-settings
+// (settings.manage only) sends back members_may_invite as it read it, on;
+// ann turned it off in between. It stays off: the key's update keeps it
+// as it stands.
+func TestAKeyThatMayNotInviteDoesNotTurnMembersInvitingBackOn(t *testing.T) {
+	st := &staleOrgs{Store: memstore.New()}
+	f := newFixtureOn(t, st)
+	ctx := context.Background()
+	require.Equal(t, 200, f.call(t, "ann", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":true}}`).Code)
+	before, err := f.ms.Organization(ctx, f.acme.ID)
+	require.NoError(t, err)
+	st.stale = &before
+	off := before.Settings
+	off.MembersMayInvite = false
+	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &off})
+	require.NoError(t, err)
+
+	w := f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":true,"links_disabled":true}}`)
+	require.Equal(t, 200, w.Code, w.Body.String())
+	now, err := st.Store.Organization(ctx, f.acme.ID)
+	require.NoError(t, err)
+	require.True(t, now.Settings.LinksDisabled)
+	require.False(t, now.Settings.MembersMayInvite, "the change made in between stands")
+}
+
 // TestAMemberWhoMayNotBillSendsBackTheSeatsTheyRead: ada, an admin without
 // billing, saves settings read before ann raised the seats. Her update
 // asks for no seat change, so it is neither refused nor undoes ann's.

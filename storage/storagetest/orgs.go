@@ -225,6 +225,33 @@ func testOrganizations(t *testing.T, newStore func(t *testing.T) Store) {
 		wantErr(t, err, membership.ErrForbidden)
 	})
 
+	// OrganizationUpdate.KeepMembersMayInvite: "keeps
+	// Settings.MembersMayInvite as it stands when the update runs, whatever
+	// Settings holds".
+	t.Run("KeepMembersMayInviteLeavesItAsItStands", func(t *testing.T) {
+		t.Parallel()
+		is := is.New(t)
+		f := newFixture(t, newStore, withSettings(membership.Settings{MembersMayInvite: true}))
+		stale := f.org.Settings // read before the owner turns it off
+		off := stale
+		off.MembersMayInvite = false
+		_, err := f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Settings: &off})
+		is.NoErr(err)
+
+		stale.LinksDisabled = true
+		got, err := f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Settings: &stale, KeepMembersMayInvite: true})
+		is.NoErr(err)
+		is.Equal(got.Settings.LinksDisabled, true)
+		is.Equal(got.Settings.MembersMayInvite, false) // not turned back on
+		o, err := f.st.Organization(f.ctx, f.org.ID)
+		is.NoErr(err)
+		is.Equal(o.Settings, got.Settings) // as stored
+		// Without it, the stale setting turns it back on.
+		got, err = f.svc.UpdateOrganization(f.ctx, f.owner, f.org.ID, membership.OrganizationUpdate{Settings: &stale})
+		is.NoErr(err)
+		is.Equal(got.Settings.MembersMayInvite, true)
+	})
+
 	t.Run("MemberCannotUpdateTheOrganization", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, newStore)
