@@ -134,16 +134,20 @@ func (h *Handler) guardSettings(c *call, u *membership.OrganizationUpdate) error
 	}
 	cur, next := o.Settings, *u.Settings
 	if narrowedKey(c) {
-		switch may, err := h.keys.CanOrg(ctx, *c.key, roles.PermInvite); {
-		case err != nil:
-			return err
-		case may:
+		switch {
 		case next.MembersMayInvite && !cur.MembersMayInvite:
-			return h.keyGives(c, apikey.Grant{Grants: roles.Grants(roles.PermInvite)}) // refused, audited
-		default:
-			// Unchanged from what was read: keep it as it stands, so that
-			// a change made in between is not undone.
-			u.KeepMembersMayInvite = true
+			if err := h.keyGives(c, apikey.Grant{Grants: roles.Grants(roles.PermInvite)}); err != nil {
+				return err
+			}
+		case next.MembersMayInvite == cur.MembersMayInvite:
+			// Unchanged from what was read: for a key that may not invite,
+			// keep it as it stands, so that a change made in between is
+			// not undone. Turning it off takes away and needs nothing.
+			may, err := h.keys.CanOrg(ctx, *c.key, roles.PermInvite)
+			if err != nil {
+				return err
+			}
+			u.KeepMembersMayInvite = !may
 		}
 	}
 	if cur.Seats != next.Seats || cur.Licences != next.Licences || cur.DeactivatedFreeSeat != next.DeactivatedFreeSeat {

@@ -259,6 +259,9 @@ func TestANarrowedKeyGivesBackNoMoreThanItHolds(t *testing.T) {
 	require.Equal(t, 200, f.call(t, "ann", "POST", membersPath+"/bob/reactivate", "").Code)
 	require.Equal(t, 200, f.call(t, "ann", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":true}}`).Code)
 	require.True(t, settings().MembersMayInvite)
+	// A key may take away what it could not give.
+	require.Equal(t, 200, f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":false}}`).Code)
+	require.False(t, settings().MembersMayInvite)
 }
 
 // staleOrgs is a memstore whose Organization answers, once told to, with
