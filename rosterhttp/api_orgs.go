@@ -114,42 +114,51 @@ func (h *Handler) routeOrganizations() {
 }
 
 // guardSettings weighs a settings update against the organization as read
-// before it. Turning MembersMayInvite on lets every member invite: a key
-// narrowed below the invite permission may not (apikey.AuthorizeGrant),
-// and when it sends the setting as read, the update keeps it as it stands
-// (KeepMembersMayInvite). Then the billing fields (seats, licences, the free seat of deactivated
-// members). Fields that differ are a change
-// the caller must be allowed: a key without the billing permission in its
-// scope is refused here, as the library refuses a member without it.
-// Fields equal to what was read ask for no change; for a caller who may
-// not bill, the update then keeps them as they stand when it runs
-// (KeepBilling), so that a seat change made in between by someone who may
-// is neither undone (a key whose member holds billing) nor answered 403
-// (a member without billing).
+// before it: the fields that give (guardInviting) and the billing fields
+// (guardBilling).
 func (h *Handler) guardSettings(c *call, u *membership.OrganizationUpdate) error {
-	ctx := c.r.Context()
-	o, err := h.ms.Organization(ctx, c.org)
+	o, err := h.ms.Organization(c.r.Context(), c.org)
 	if err != nil {
 		return err
 	}
-	cur, next := o.Settings, *u.Settings
-	if narrowedKey(c) {
-		switch {
-		case next.MembersMayInvite && !cur.MembersMayInvite:
-			if err := h.keyGives(c, apikey.Grant{Grants: roles.Grants(roles.PermInvite)}); err != nil {
-				return err
-			}
-		case next.MembersMayInvite == cur.MembersMayInvite:
-			// Unchanged from what was read: for a key that may not invite,
-			// keep it as it stands, so that a change made in between is
-			// not undone. Turning it off takes away and needs nothing.
-			may, err := h.keys.CanOrg(ctx, *c.key, roles.PermInvite)
-			if err != nil {
-				return err
-			}
-			u.KeepMembersMayInvite = !may
-		}
+	if err := h.guardInviting(c, o.Settings, u); err != nil {
+		return err
 	}
+	return h.guardBilling(c, o.Settings, u)
+}
+
+// guardInviting weighs MembersMayInvite, which lets every member invite,
+// for a narrowed key: turning it on needs the invite permission in the key
+// (apikey.AuthorizeGrant); sent as read (cur), it is kept as it stands when
+// the update runs for a key that may not invite (KeepMembersMayInvite), so
+// that a change made in between is not undone; turning it off takes away
+// and needs nothing.
+func (h *Handler) guardInviting(c *call, cur membership.Settings, u *membership.OrganizationUpdate) error {
+	if !narrowedKey(c) {
+		return nil
+	}
+	switch next := u.Settings.MembersMayInvite; {
+	case next && !cur.MembersMayInvite:
+		return h.keyGives(c, apikey.Grant{Grants: roles.Grants(roles.PermInvite)})
+	case next == cur.MembersMayInvite:
+		may, err := h.keys.CanOrg(c.r.Context(), *c.key, roles.PermInvite)
+		u.KeepMembersMayInvite = !may
+		return err
+	}
+	return nil
+}
+
+// guardBilling weighs the billing fields (seats, licences, the free seat of
+// deactivated members) against cur, as read before the update. Fields
+// that differ are a change the caller must be allowed: a key without the
+// billing permission in its scope is refused here, as the library refuses
+// a member without it. Fields equal to what was read ask for no change;
+// for a caller who may not bill, the update then keeps them as they stand
+// when it runs (KeepBilling), so that a seat change made in between by
+// someone who may is neither undone (a key whose member holds billing) nor
+// answered 403 (a member without billing).
+func (h *Handler) guardBilling(c *call, cur membership.Settings, u *membership.OrganizationUpdate) error {
+	next := *u.Settings
 	if cur.Seats != next.Seats || cur.Licences != next.Licences || cur.DeactivatedFreeSeat != next.DeactivatedFreeSeat {
 		if c.key != nil {
 			return h.keyMay(c, uuid.Nil, roles.Grants(roles.PermBilling))
@@ -157,10 +166,11 @@ func (h *Handler) guardSettings(c *call, u *membership.OrganizationUpdate) error
 		return nil // the library checks the member
 	}
 	var may bool
+	var err error
 	if c.key != nil {
-		may, err = h.keys.CanOrg(ctx, *c.key, roles.PermBilling) // the member's now, within the scope
+		may, err = h.keys.CanOrg(c.r.Context(), *c.key, roles.PermBilling) // the member's now, within the scope
 	} else {
-		may, err = h.ms.CanOrg(ctx, c.org, c.user.ID, roles.PermBilling)
+		may, err = h.ms.CanOrg(c.r.Context(), c.org, c.user.ID, roles.PermBilling)
 	}
 	u.KeepBilling = !may
 	return err

@@ -1,6 +1,7 @@
 package rosterhttp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -166,54 +167,54 @@ func (h *Handler) keyGives(c *call, gs ...apikey.Grant) error {
 // what its member holds.
 func narrowedKey(c *call) bool { return c.key != nil && c.key.Scope != (apikey.Scope{}) }
 
+// keyGivesRead is keyGives for what read says a route gives back or
+// reveals, read only for a narrowed key.
+func (h *Handler) keyGivesRead(c *call, read func(ctx context.Context) (apikey.Grant, error)) error {
+	if !narrowedKey(c) {
+		return nil
+	}
+	g, err := read(c.r.Context())
+	if err != nil {
+		return err
+	}
+	return h.keyGives(c, g)
+}
+
 // keyGivesInvitation is keyGives for what invitation id gives, before a
 // route reissues its token (resend) or shows its URL: a key narrowed below
 // it must not hand out, or revive, what it could not give itself.
 func (h *Handler) keyGivesInvitation(c *call, id uuid.UUID) error {
-	if !narrowedKey(c) {
-		return nil
-	}
-	inv, err := h.iv.Invitation(c.r.Context(), c.user.ID, c.org, id)
-	if err != nil {
-		return err
-	}
-	return h.keyGives(c, apikey.Grant{Role: inv.Role, Grants: inv.Grants, Workspaces: inv.Workspaces})
+	return h.keyGivesRead(c, func(ctx context.Context) (apikey.Grant, error) {
+		inv, err := h.iv.Invitation(ctx, c.user.ID, c.org, id)
+		return apikey.Grant{Role: inv.Role, Grants: inv.Grants, Workspaces: inv.Workspaces}, err
+	})
 }
 
 // keyGivesLink is keyGivesInvitation for invite link id (regenerate, show
 // its URL): anyone holding a link's URL may join by it.
 func (h *Handler) keyGivesLink(c *call, id uuid.UUID) error {
-	if !narrowedKey(c) {
-		return nil
-	}
-	l, err := h.iv.Link(c.r.Context(), c.user.ID, c.org, id)
-	if err != nil {
-		return err
-	}
-	return h.keyGives(c, apikey.Grant{Role: l.Role, Workspaces: l.Workspaces})
+	return h.keyGivesRead(c, func(ctx context.Context) (apikey.Grant, error) {
+		l, err := h.iv.Link(ctx, c.user.ID, c.org, id)
+		return apikey.Grant{Role: l.Role, Workspaces: l.Workspaces}, err
+	})
 }
 
 // keyGivesMember is keyGivesInvitation for member user, before a route
 // gives back what the member holds (reactivate): their role, grants and
 // workspace roles.
 func (h *Handler) keyGivesMember(c *call, user string) error {
-	if !narrowedKey(c) {
-		return nil
-	}
-	ctx := c.r.Context()
-	m, err := h.ms.Member(ctx, c.user.ID, c.org, user)
-	if err != nil {
-		return err
-	}
-	access, err := h.ms.MemberAccess(ctx, c.user.ID, c.org, user)
-	if err != nil {
-		return err
-	}
-	ws := make(map[uuid.UUID]roles.Role, len(access))
-	for _, a := range access {
-		ws[a.WorkspaceID] = a.Role
-	}
-	return h.keyGives(c, apikey.Grant{Role: m.Role, Grants: m.Grants, Workspaces: ws})
+	return h.keyGivesRead(c, func(ctx context.Context) (apikey.Grant, error) {
+		m, err := h.ms.Member(ctx, c.user.ID, c.org, user)
+		if err != nil {
+			return apikey.Grant{}, err
+		}
+		access, err := h.ms.MemberAccess(ctx, c.user.ID, c.org, user)
+		ws := make(map[uuid.UUID]roles.Role, len(access))
+		for _, a := range access {
+			ws[a.WorkspaceID] = a.Role
+		}
+		return apikey.Grant{Role: m.Role, Grants: m.Grants, Workspaces: ws}, err
+	})
 }
 
 // orDefault is r, or for "" the catalog's default org role, which the
