@@ -131,11 +131,14 @@ var memberFlags = func() (f [8]string) {
 // flagIndex is the index in memberFlags of a member's flags.
 func flagIndex(licensed, sso, deactivated bool) int {
 	i := 0
-	for _, f := range [...]bool{licensed, sso, deactivated} {
-		i <<= 1
-		if f {
-			i |= 1
-		}
+	if licensed {
+		i |= 4
+	}
+	if sso {
+		i |= 2
+	}
+	if deactivated {
+		i |= 1
 	}
 	return i
 }

@@ -279,6 +279,30 @@ func (s *staleOrgs) Organization(ctx context.Context, id uuid.UUID) (membership.
 	return s.Store.Organization(ctx, id)
 }
 
+// changeAfterRead tells s to answer with Acme as it is now, then changes
+// Acme's settings by ann: what a request that read them before then
+// sees. It returns the organization as read.
+func (s *staleOrgs) changeAfterRead(t *testing.T, f *fixture, change func(*membership.Settings)) membership.Organization {
+	t.Helper()
+	ctx := context.Background()
+	before, err := f.ms.Organization(ctx, f.acme.ID)
+	require.NoError(t, err)
+	s.stale = &before
+	changed := before.Settings
+	change(&changed)
+	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &changed})
+	require.NoError(t, err)
+	return before
+}
+
+// now returns Acme as stored.
+func (s *staleOrgs) now(t *testing.T, f *fixture) membership.Organization {
+	t.Helper()
+	o, err := s.Store.Organization(context.Background(), f.acme.ID)
+	require.NoError(t, err)
+	return o
+}
+
 // TestAKeyThatMayNotBillDoesNotUndoASeatChange: a key of the owner
 // narrowed to settings (no billing) changes another setting with the seats
 // it read; the owner raised the seats in between. The seats stay raised:
@@ -286,20 +310,12 @@ func (s *staleOrgs) Organization(ctx context.Context, id uuid.UUID) (membership.
 func TestAKeyThatMayNotBillDoesNotUndoASeatChange(t *testing.T) {
 	st := &staleOrgs{Store: memstore.New()}
 	f := newFixtureOn(t, st)
-	ctx := context.Background()
-	before, err := f.ms.Organization(ctx, f.acme.ID)
-	require.NoError(t, err)
+	before := st.changeAfterRead(t, f, func(s *membership.Settings) { s.Seats = 30 })
 	require.Equal(t, 0, before.Settings.Seats)
-	st.stale = &before
-	raised := before.Settings
-	raised.Seats = 30
-	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &raised})
-	require.NoError(t, err)
 
 	w := f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":0,"links_disabled":true}}`)
 	require.Equal(t, 200, w.Code, w.Body.String())
-	now, err := st.Store.Organization(ctx, f.acme.ID)
-	require.NoError(t, err)
+	now := st.now(t, f)
 	require.True(t, now.Settings.LinksDisabled)
 	require.Equal(t, 30, now.Settings.Seats, "the seat change made in between stands")
 
@@ -316,20 +332,12 @@ func TestAKeyThatMayNotBillDoesNotUndoASeatChange(t *testing.T) {
 func TestAKeyThatMayNotInviteDoesNotTurnMembersInvitingBackOn(t *testing.T) {
 	st := &staleOrgs{Store: memstore.New()}
 	f := newFixtureOn(t, st)
-	ctx := context.Background()
 	require.Equal(t, 200, f.call(t, "ann", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":true}}`).Code)
-	before, err := f.ms.Organization(ctx, f.acme.ID)
-	require.NoError(t, err)
-	st.stale = &before
-	off := before.Settings
-	off.MembersMayInvite = false
-	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &off})
-	require.NoError(t, err)
+	st.changeAfterRead(t, f, func(s *membership.Settings) { s.MembersMayInvite = false })
 
 	w := f.call(t, "ann-settings", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"members_may_invite":true,"links_disabled":true}}`)
 	require.Equal(t, 200, w.Code, w.Body.String())
-	now, err := st.Store.Organization(ctx, f.acme.ID)
-	require.NoError(t, err)
+	now := st.now(t, f)
 	require.True(t, now.Settings.LinksDisabled)
 	require.False(t, now.Settings.MembersMayInvite, "the change made in between stands")
 }
@@ -340,19 +348,11 @@ func TestAKeyThatMayNotInviteDoesNotTurnMembersInvitingBackOn(t *testing.T) {
 func TestAMemberWhoMayNotBillSendsBackTheSeatsTheyRead(t *testing.T) {
 	st := &staleOrgs{Store: memstore.New()}
 	f := newFixtureOn(t, st)
-	ctx := context.Background()
-	before, err := f.ms.Organization(ctx, f.acme.ID)
-	require.NoError(t, err)
-	st.stale = &before
-	raised := before.Settings
-	raised.Seats = 30
-	_, err = f.ms.UpdateOrganization(ctx, "ann", f.acme.ID, membership.OrganizationUpdate{Settings: &raised})
-	require.NoError(t, err)
+	st.changeAfterRead(t, f, func(s *membership.Settings) { s.Seats = 30 })
 
 	w := f.call(t, "ada", "PATCH", "/roster/api/orgs/{acme}", `{"settings":{"domains":["acme.com"],"seats":0,"members_may_invite":true}}`)
 	require.Equal(t, 200, w.Code, w.Body.String())
-	now, err := st.Store.Organization(ctx, f.acme.ID)
-	require.NoError(t, err)
+	now := st.now(t, f)
 	require.True(t, now.Settings.MembersMayInvite)
 	require.Equal(t, 30, now.Settings.Seats)
 	// A seat change she asks for is still refused.
